@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors
+from .filters import CompanyFilter, SchoolFilter
+from .forms import ImportForm, InviteForm
+from .imports import OrganisationImportRejected, decode_upload, organisations_import
+from .models import Company, School
+from .services import user_invite
+
+PAGE_SIZE = 25
+
+
+def _paginate(request: HttpRequest, queryset) -> object:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_page(request: HttpRequest, *, template: str, filterset, title: str) -> HttpResponse:
+    page = _paginate(request, filterset.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "title": title, "querystring": query.urlencode()}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, template.replace(".html", "_results.html"), context)
+    return render(request, template, context)
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_list_schools(request.user):
+        raise PermissionDenied
+    filterset = SchoolFilter(request.GET or None, queryset=selectors.school_list_for(user=request.user))
+    return _list_page(request, template="partners/school_list.html", filterset=filterset, title=_("Schools"))
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        school = selectors.school_detail_for(user=request.user, school_id=pk)
+    except School.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "partners/school_detail.html",
+        {"school": school, "can_edit": permissions.can_edit_school(request.user, school)},
+    )
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_list_companies(request.user):
+        raise PermissionDenied
+    filterset = CompanyFilter(request.GET or None, queryset=selectors.company_list_for(user=request.user))
+    return _list_page(request, template="partners/company_list.html", filterset=filterset, title=_("Companies"))
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        company = selectors.company_detail_for(user=request.user, company_id=pk)
+    except Company.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "partners/company_detail.html",
+        {
+            "company": company,
+            "study_areas": company.study_areas_from_nace(),
+            "can_edit": permissions.can_edit_company(request.user, company),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_organisations(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_organisations(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        files = {
+            f"{name}_file": _text_stream(form.cleaned_data[name])
+            for name in ("schools", "companies")
+            if form.cleaned_data.get(name)
+        }
+        try:
+            result = organisations_import(**files)
+        except OrganisationImportRejected as rejected:
+            errors = rejected.errors
+            messages.error(
+                request,
+                _("Nothing was imported: %(count)s problem(s) were found. Fix them and upload the file again.")
+                % {"count": len(errors)},
+            )
+        else:
+            messages.success(
+                request,
+                _("Import done: %(sc)s school(s) added, %(su)s updated; %(cc)s company(ies) added, %(cu)s updated.")
+                % {
+                    "sc": result.schools_created,
+                    "su": result.schools_updated,
+                    "cc": result.companies_created,
+                    "cu": result.companies_updated,
+                },
+            )
+            return redirect("partners:import")
+    status = 400 if request.method == "POST" and (errors or not form.is_valid()) else 200
+    return render(request, "partners/import.html", {"form": form, "errors": errors}, status=status)
+
+
+def _text_stream(upload) -> io.StringIO:
+    return io.StringIO(decode_upload(upload.read()))
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_invite_users(request.user):
+        raise PermissionDenied
+    users = selectors.user_list_for(user=request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(email__icontains=q) | users.filter(last_name__icontains=q)
+    return render(request, "partners/user_list.html", {"page": _paginate(request, users), "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite_view(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_invite_users(request.user):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        membership = user_invite(by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s as %(role)s.")
+            % {"email": membership.user.email, "role": membership.get_role_display()},
+        )
+        return redirect("partners:user-list")
+    return render(request, "partners/user_invite.html", {"form": form}, status=400 if form.errors else 200)
