@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -19,9 +20,36 @@ from .models import (
     StudyArea,
     User,
 )
+from .permissions import is_coordinator
 
 
-class MembershipInline(admin.TabularInline):
+class CoordinatorPermissions:
+    """Coordinators manage the partners data in the admin through their role, without per-model permissions.
+
+    Mixed into ModelAdmins and inlines alike (their has_*_permission signatures differ in `obj`, hence *args).
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_coordinator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, *args: object) -> bool:
+        return is_coordinator(request.user) or super().has_view_permission(request, *args)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return is_coordinator(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
+        return is_coordinator(request.user) or super().has_change_permission(request, *args)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
+        return is_coordinator(request.user) or super().has_delete_permission(request, *args)  # type: ignore[misc]
+
+
+class CoordinatorAdmin(CoordinatorPermissions, admin.ModelAdmin):
+    pass
+
+
+class MembershipInline(CoordinatorPermissions, admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -30,7 +58,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CoordinatorAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -45,51 +73,51 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(CoordinatorAdmin):
     list_display = ["name", "slug", "starts_on", "plan_deadline", "finale_on"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CoordinatorAdmin):
     list_display = ["name", "slug", "email"]
     search_fields = ["name"]
 
 
 @admin.register(StudyArea)
-class StudyAreaAdmin(admin.ModelAdmin):
+class StudyAreaAdmin(CoordinatorAdmin):
     list_display = ["name", "name_en", "slug"]
     search_fields = ["name", "name_en", "slug"]
 
 
 @admin.register(NaceDivision)
-class NaceDivisionAdmin(admin.ModelAdmin):
+class NaceDivisionAdmin(CoordinatorAdmin):
     list_display = ["code", "description"]
     filter_horizontal = ["study_areas"]
     search_fields = ["code", "description"]
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(CoordinatorAdmin):
     list_display = ["code", "municipality", "province", "latitude", "longitude"]
     search_fields = ["code", "municipality"]
     list_filter = ["province"]
 
 
 @admin.register(StemProject)
-class StemProjectAdmin(admin.ModelAdmin):
+class StemProjectAdmin(CoordinatorAdmin):
     list_display = ["name", "is_active", "url"]
     list_filter = ["is_active"]
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CoordinatorPermissions, admin.TabularInline):
     model = Participation
     extra = 0
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(CoordinatorAdmin):
     list_display = ["name", "municipality", "region", "network", "pupils"]
     list_filter = ["region", "network"]
     search_fields = ["name", "municipality", "postcode"]
@@ -97,26 +125,26 @@ class SchoolAdmin(admin.ModelAdmin):
     inlines = [ParticipationInline]
 
 
-class CompanySiteInline(admin.TabularInline):
+class CompanySiteInline(CoordinatorPermissions, admin.TabularInline):
     model = CompanySite
     extra = 0
 
 
-class CompanyActivityInline(admin.TabularInline):
+class CompanyActivityInline(CoordinatorPermissions, admin.TabularInline):
     model = CompanyActivity
     extra = 0
     readonly_fields = ["division"]
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(CoordinatorAdmin):
     list_display = ["name", "enterprise_number", "employees"]
     search_fields = ["name", "enterprise_number"]
     inlines = [CompanySiteInline, CompanyActivityInline]
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(CoordinatorAdmin):
     list_display = ["school", "edition", "status", "registered_at"]
     list_filter = ["edition", "status"]
     search_fields = ["school__name"]
@@ -124,7 +152,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CoordinatorAdmin):
     list_display = ["user", "role", "region", "school", "company", "edition"]
     list_filter = ["role", "region"]
     search_fields = ["user__email", "school__name", "company__name"]

@@ -244,14 +244,18 @@ class NaceDivision(models.Model):
         return f"{self.code} {self.description}".strip()
 
 
+def pick_place(places: list[Postcode], municipality: str) -> Postcode | None:
+    """Of the places sharing one postcode (in file order), the one named `municipality`, else the first."""
+    if not places:
+        return None
+    wanted = municipality.strip().casefold()
+    return next((p for p in places if p.municipality.casefold() == wanted), places[0])
+
+
 class PostcodeQuerySet(models.QuerySet["Postcode"]):
     def resolve(self, code: str, municipality: str = "") -> Postcode | None:
         """The place for a postcode: the one whose name matches `municipality`, else the first listed."""
-        places = list(self.filter(code=code.strip()).order_by("id"))
-        if not places:
-            return None
-        wanted = municipality.strip().casefold()
-        return next((p for p in places if p.municipality.casefold() == wanted), places[0])
+        return pick_place(list(self.filter(code=code.strip()).order_by("id")), municipality)
 
 
 class Postcode(models.Model):
@@ -573,6 +577,9 @@ class CompanySite(AddressFields):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["company", "-is_main", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company"], condition=Q(is_main=True), name="company_one_main_site")
+        ]
 
     def __str__(self) -> str:
         return self.name or self.address

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import Company, Edition, Membership, Region, School, User
+from .models import Company, Edition, Membership, Region, Role, School, User
 
 
 def invitation_url(*, user: User) -> str:
@@ -60,6 +60,9 @@ def user_invite(
     else:
         membership.invited_by = by
         membership.save()
+    if role == Role.COORDINATOR and not user.is_staff:
+        user.is_staff = True  # coordinators manage the rare screens in the admin
+        user.save(update_fields=["is_staff"])
 
     from .tasks import send_invitation_email
 

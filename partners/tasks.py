@@ -21,6 +21,7 @@ from .services import invitation_url
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=5,
+    soft_time_limit=50,
     time_limit=60,
 )
 def send_invitation_email(*, membership_id: int) -> None:

@@ -59,7 +59,9 @@ def test_other_company_is_hidden_from_a_company_member(world):
     check_role_matrix(world, lambda c: c.get(url), expected)
 
 
-@pytest.mark.parametrize("name", ["partners:company-list", "partners:import", "partners:user-list", "partners:user-invite"])
+@pytest.mark.parametrize(
+    "name", ["partners:company-list", "partners:import", "partners:user-list", "partners:user-invite"]
+)
 def test_management_pages_are_closed_to_non_coordinators(world, name):
     expected = {role: 403 for role in ROLES} | {"anonymous": LOGIN, "coordinator": 200}
     if name == "partners:company-list":
