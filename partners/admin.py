@@ -71,6 +71,13 @@ class UserAdmin(CoordinatorAdmin, BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # Coordinators manage people through roles; only a superuser hands out superuser or staff rights.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "is_staff", "groups"]
+        return readonly
+
 
 @admin.register(Edition)
 class EditionAdmin(CoordinatorAdmin):

@@ -273,3 +273,44 @@ def test_staff_adviser_cannot_use_the_partners_admin(world):
     adviser.is_staff = True
     adviser.save()
     assert client_for(adviser).get(reverse("admin:partners_edition_changelist")).status_code == 403
+
+
+def test_coordinator_uploads_the_example_files_and_sees_what_was_imported(world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partners.models import Company, School
+
+    examples = settings.BASE_DIR / "docs" / "examples"
+    schools_before, companies_before = School.objects.count(), Company.objects.count()
+    response = client_for(world.users["coordinator"]).post(
+        reverse("partners:import"),
+        {
+            "schools": SimpleUploadedFile("scholen.csv", (examples / "schools.csv").read_bytes()),
+            "companies": SimpleUploadedFile("bedrijven.csv", (examples / "companies.csv").read_bytes()),
+        },
+        follow=True,
+    )
+    added_schools = School.objects.count() - schools_before
+    added_companies = Company.objects.count() - companies_before
+    assert (added_schools, added_companies) > (0, 0)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert f"{added_schools}" in message and f"{added_companies}" in message
+
+
+def test_an_upload_with_one_bad_row_imports_nothing_and_names_the_row(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partners.models import School
+
+    before = School.objects.count()
+    content = (
+        "name,street,postcode,municipality,region,study_areas\n"
+        "VTI Torhout,Sint-Jozefstraat 1,8820,Torhout,west-vlaanderen,elektriciteit\n"
+        "Nergensschool,Straat 1,9999,Nergens,west-vlaanderen,chemie\n"
+    ).encode()
+    response = client_for(world.users["coordinator"]).post(
+        reverse("partners:import"), {"schools": SimpleUploadedFile("scholen.csv", content)}
+    )
+    assert response.status_code == 400
+    assert [(e.file, e.row, e.column) for e in response.context["errors"]] == [("schools", 3, "postcode")]
+    assert School.objects.count() == before
