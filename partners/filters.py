@@ -12,17 +12,34 @@ from .models import Company, Edition, Participation, Region, School, StudyArea
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), field_name="region", to_field_name="slug", label=_("Region")
+        queryset=Region.objects.all(),
+        field_name="region",
+        to_field_name="slug",
+        label=_("Region"),
+        empty_label=_("All"),
     )
     study_area = django_filters.ModelChoiceFilter(
-        queryset=StudyArea.objects.all(), field_name="study_areas", to_field_name="slug", label=_("Study area")
+        queryset=StudyArea.objects.all(),
+        field_name="study_areas",
+        to_field_name="slug",
+        label=_("Study area"),
+        empty_label=_("All"),
     )
-    network = django_filters.ChoiceFilter(choices=School.Network.choices, label=_("Education network"))
+    network = django_filters.ChoiceFilter(
+        choices=School.Network.choices, label=_("Education network"), empty_label=_("All")
+    )
     edition = django_filters.ModelChoiceFilter(
-        queryset=Edition.objects.all(), method="in_edition", to_field_name="slug", label=_("Edition")
+        queryset=Edition.objects.all(),
+        method="in_edition",
+        to_field_name="slug",
+        label=_("Edition"),
+        empty_label=_("All"),
     )
     status = django_filters.ChoiceFilter(
-        choices=Participation.Status.choices, method="with_status", label=_("Status in the edition")
+        choices=Participation.Status.choices,
+        method="with_status",
+        label=_("Status in the edition"),
+        empty_label=_("All"),
     )
 
     class Meta:
@@ -60,10 +77,13 @@ class CompanyFilter(django_filters.FilterSet):
         field_name="activities__division__study_areas",
         to_field_name="slug",
         label=_("Study area (from NACE codes)"),
+        empty_label=_("All"),
         distinct=True,
     )
     nace = django_filters.CharFilter(method="with_nace", label=_("NACE-BEL code"))
-    size = django_filters.ChoiceFilter(choices=Company.Size.choices, method="with_size", label=_("Size"))
+    size = django_filters.ChoiceFilter(
+        choices=Company.Size.choices, method="with_size", label=_("Size"), empty_label=_("All")
+    )
 
     class Meta:
         model = Company

@@ -37,7 +37,7 @@ class InviteForm(forms.Form):
         needed = self.SCOPE.get(role)  # type: ignore[call-overload]
         for field in ("region", "school", "company"):
             if field == needed and not data.get(field):
-                self.add_error(field, _("This role needs a %(field)s.") % {"field": self.fields[field].label})
+                self.add_error(field, _("Required for this role."))
             elif field != needed:
                 data[field] = None
         if role != Role.SCHOOL:

@@ -181,10 +181,10 @@ class Membership(models.Model):
         required = {Role.ADVISER: "region", Role.SCHOOL: "school", Role.COMPANY: "company"}
         field = required.get(self.role)  # type: ignore[call-overload]
         if field and getattr(self, f"{field}_id") is None:
-            raise ValidationError({field: _("This role needs a %(field)s.") % {"field": field}})
+            raise ValidationError({field: _("Required for this role.")})
         for other in ("region", "school", "company"):
             if other != field and getattr(self, f"{other}_id") is not None:
-                raise ValidationError({other: _("This role cannot be tied to a %(field)s.") % {"field": other}})
+                raise ValidationError({other: _("Leave this empty for this role.")})
 
 
 # --------------------------------------------------------------------------- reference data
@@ -314,17 +314,17 @@ class Edition(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example STEMpact 2026-2027."))
     slug = models.SlugField(_("slug"), unique=True)
-    starts_on = models.DateField(_("starts on"))
-    registration_closes_on = models.DateField(_("registration closes on"))
-    baseline_opens_on = models.DateField(_("baseline opens on"))
-    baseline_closes_on = models.DateField(_("baseline closes on"))
-    networks_start_on = models.DateField(_("learning networks start on"))
-    networks_end_on = models.DateField(_("learning networks end on"))
+    starts_on = models.DateField(_("start date"))
+    registration_closes_on = models.DateField(_("registration deadline"))
+    baseline_opens_on = models.DateField(_("baseline start"))
+    baseline_closes_on = models.DateField(_("baseline end"))
+    networks_start_on = models.DateField(_("learning networks start"))
+    networks_end_on = models.DateField(_("learning networks end"))
     plan_deadline = models.DateField(_("action plan deadline"))
-    jury_opens_on = models.DateField(_("jury opens on"))
-    jury_closes_on = models.DateField(_("jury closes on"))
-    finale_on = models.DateField(_("finale on"))
-    ends_on = models.DateField(_("ends on"))
+    jury_opens_on = models.DateField(_("jury start"))
+    jury_closes_on = models.DateField(_("jury end"))
+    finale_on = models.DateField(_("finale date"))
+    ends_on = models.DateField(_("end date"))
 
     objects = EditionQuerySet.as_manager()
 

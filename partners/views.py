@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from . import permissions, selectors
 from .filters import CompanyFilter, SchoolFilter
 from .forms import ImportForm, InviteForm
-from .imports import OrganisationImportRejected, decode_upload, organisations_import
+from .imports import ImportResult, OrganisationImportRejected, decode_upload, organisations_import
 from .models import Company, School
 from .services import user_invite
 
@@ -100,23 +101,34 @@ def import_organisations(request: HttpRequest) -> HttpResponse:
             errors = rejected.errors
             messages.error(
                 request,
-                _("Nothing was imported: %(count)s problem(s) were found. Fix them and upload the file again.")
+                ngettext(
+                    "Nothing was imported: %(count)d problem was found. Fix it and upload the file again.",
+                    "Nothing was imported: %(count)d problems were found. Fix them and upload the file again.",
+                    len(errors),
+                )
                 % {"count": len(errors)},
             )
         else:
-            messages.success(
-                request,
-                _("Import done: %(sc)s school(s) added, %(su)s updated; %(cc)s company(ies) added, %(cu)s updated.")
-                % {
-                    "sc": result.schools_created,
-                    "su": result.schools_updated,
-                    "cc": result.companies_created,
-                    "cu": result.companies_updated,
-                },
-            )
+            messages.success(request, import_summary(result))
             return redirect("partners:import")
     status = 400 if request.method == "POST" and (errors or not form.is_valid()) else 200
     return render(request, "partners/import.html", {"form": form, "errors": errors}, status=status)
+
+
+def import_summary(result: ImportResult) -> str:
+    """What an import did, per organisation kind, e.g. "Import done. Schools: 3 added, 1 updated." """
+    parts = [_("Import done.")]
+    if result.schools_created or result.schools_updated:
+        parts.append(
+            _("Schools: %(added)s added, %(updated)s updated.")
+            % {"added": result.schools_created, "updated": result.schools_updated}
+        )
+    if result.companies_created or result.companies_updated:
+        parts.append(
+            _("Companies: %(added)s added, %(updated)s updated.")
+            % {"added": result.companies_created, "updated": result.companies_updated}
+        )
+    return " ".join(parts)
 
 
 def _text_stream(upload) -> io.StringIO:
