@@ -5,12 +5,15 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
+from django_filters import FilterSet
 
 from . import permissions, selectors
 from .filters import CompanyFilter, SchoolFilter
@@ -22,11 +25,12 @@ from .services import user_invite
 PAGE_SIZE = 25
 
 
-def _paginate(request: HttpRequest, queryset) -> object:
+def _paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _list_page(request: HttpRequest, *, template: str, filterset, title: str) -> HttpResponse:
+def _list_page(request: HttpRequest, *, template: str, filterset: FilterSet, title: str) -> HttpResponse:
+    """A searchable list page; an htmx request (typing in the search field) gets only the results fragment."""
     page = _paginate(request, filterset.qs)
     query = request.GET.copy()
     query.pop("page", None)
@@ -131,7 +135,7 @@ def import_summary(result: ImportResult) -> str:
     return " ".join(parts)
 
 
-def _text_stream(upload) -> io.StringIO:
+def _text_stream(upload: UploadedFile) -> io.StringIO:
     return io.StringIO(decode_upload(upload.read()))
 
 
