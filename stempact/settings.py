@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "stempact",
     "partners",
+    "baseline",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("uitnodiging/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
+    path("metingen/", include("baseline.urls")),
     path("api/v1/", include("partners.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

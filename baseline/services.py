@@ -1,0 +1,308 @@
+"""Every write to measurements: start, save (with optimistic concurrency and history), submit, finalise, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Edition, Participation
+
+from .models import (
+    Criterion,
+    CriterionAssessment,
+    EditionBaselineSettings,
+    ElementAdvice,
+    Framework,
+    KeyElement,
+    Measurement,
+    MeasurementEvent,
+)
+from .scale import Level
+
+if TYPE_CHECKING:
+    from partners.models import User
+
+ASSESSMENT_FIELDS = ("level", "practice", "improvement")
+MEETING_FIELDS = (
+    "meeting_date",
+    "present_director",
+    "present_tac",
+    "present_adviser",
+    "present_others",
+    "advice",
+)
+
+
+class StaleMeasurement(Exception):  # noqa: N818 -- reads as the situation the user is in
+    """Someone else saved the measurement after this person loaded it; their save is refused, nothing is lost.
+
+    `changes` lists what the other person(s) changed since `version`, so the page can show it.
+    """
+
+    def __init__(self, *, current_version: int, changes: list[dict[str, Any]]) -> None:
+        super().__init__("stale measurement")
+        self.current_version = current_version
+        self.changes = changes
+
+
+@dataclass
+class MeasurementInput:
+    """What one save changes. Only the keys given are touched: a form that shows one key element sends only its
+    criteria, so a save never overwrites what it did not show."""
+
+    #: criterion id -> {"level": 0..3 or None, "practice": str, "improvement": str} (any subset of the keys)
+    assessments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    meeting: dict[str, Any] = field(default_factory=dict)  # MEETING_FIELDS
+    element_advice: dict[int, str] = field(default_factory=dict)  # key element id -> text
+    focus_element_ids: list[int] | None = None
+
+
+def edition_settings(*, edition: Edition) -> EditionBaselineSettings:
+    """The baseline settings of an edition, created on first use with the newest framework and all its criteria."""
+    existing = EditionBaselineSettings.objects.filter(edition=edition).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        framework = Framework.objects.order_by("-id").first()
+        if framework is None:
+            raise ValidationError(_("No STEM School Label framework is loaded."))
+        settings_obj, created = EditionBaselineSettings.objects.get_or_create(
+            edition=edition, defaults={"framework": framework}
+        )
+        if created:
+            settings_obj.criteria.set(Criterion.objects.filter(element__framework=framework))
+    return settings_obj
+
+
+@transaction.atomic
+def measurement_start(*, participation: Participation, by: User) -> Measurement:
+    """Start the baseline of a school in an edition, with one empty assessment per measured criterion.
+
+    Starting twice returns the existing measurement. The measured criteria are copied in, so changing the edition's
+    selection later never rewrites a measurement that already exists.
+    """
+    existing = Measurement.objects.filter(participation=participation, kind=Measurement.Kind.BASELINE).first()
+    if existing:
+        return existing
+    config = edition_settings(edition=participation.edition)
+    measurement = Measurement.objects.create(
+        participation=participation, kind=Measurement.Kind.BASELINE, framework=config.framework
+    )
+    CriterionAssessment.objects.bulk_create(
+        CriterionAssessment(measurement=measurement, criterion=criterion) for criterion in config.criteria.all()
+    )
+    MeasurementEvent.objects.create(measurement=measurement, action=MeasurementEvent.Action.CREATED, by=by)
+    return measurement
+
+
+@transaction.atomic
+def end_measurement_start(*, baseline: Measurement, by: User) -> Measurement:
+    """Start the eindmeting as a copy of the baseline (levels, practice, improvement points, focus elements)."""
+    if baseline.kind != Measurement.Kind.BASELINE:
+        raise ValidationError(_("An end measurement starts from a baseline measurement."))
+    existing = Measurement.objects.filter(participation=baseline.participation, kind=Measurement.Kind.END).first()
+    if existing:
+        return existing
+    if baseline.status == Measurement.Status.DRAFT:
+        raise ValidationError(_("Submit the baseline measurement before starting the end measurement."))
+    end = Measurement.objects.create(
+        participation=baseline.participation,
+        kind=Measurement.Kind.END,
+        framework=baseline.framework,
+        based_on=baseline,
+    )
+    CriterionAssessment.objects.bulk_create(
+        CriterionAssessment(
+            measurement=end,
+            criterion_id=a.criterion_id,
+            level=a.level,
+            practice=a.practice,
+            improvement=a.improvement,
+        )
+        for a in baseline.assessments.all()
+    )
+    end.focus_elements.set(baseline.focus_elements.all())
+    MeasurementEvent.objects.create(
+        measurement=end, action=MeasurementEvent.Action.CREATED, by=by, note=_("Copied from the baseline.")
+    )
+    return end
+
+
+def _changes_since(measurement: Measurement, version: int) -> list[dict[str, Any]]:
+    """What was changed after `version` (events record the version they produced in their changes)."""
+    rows: list[dict[str, Any]] = []
+    for event in measurement.events.filter(action=MeasurementEvent.Action.SAVED).select_related("by").order_by("id"):
+        for change in event.changes:
+            if change.get("version", 0) > version:
+                rows.append({**change, "by": str(event.by) if event.by else "", "at": event.at.isoformat()})
+    return rows
+
+
+@transaction.atomic
+def measurement_save(*, measurement: Measurement, by: User, version: int, data: MeasurementInput) -> Measurement:
+    """Save part of a measurement. Refused when it is finalised, or when someone saved after `version` was loaded.
+
+    Only values that actually change are written and recorded in the history; the version goes up by one per save
+    that changes something.
+    """
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.is_locked:
+        raise ValidationError(_("This measurement is finalised and locked. A coordinator can reopen it."))
+    if locked.version != version:
+        raise StaleMeasurement(current_version=locked.version, changes=_changes_since(locked, version))
+
+    new_version = locked.version + 1
+    changes: list[dict[str, Any]] = []
+    assessments = {a.criterion_id: a for a in locked.assessments.all()}
+    to_update: list[CriterionAssessment] = []
+    for criterion_id, values in data.assessments.items():
+        assessment = assessments.get(criterion_id)
+        if assessment is None:
+            raise ValidationError(_("This criterion is not measured in this measurement."))
+        touched = False
+        for name, new in values.items():
+            if name not in ASSESSMENT_FIELDS:
+                raise ValueError(f"unknown assessment field {name}")
+            if name == "level" and new is not None and new not in Level.values:
+                raise ValidationError(_("A level is 0, 1, 2 or 3."))
+            old = getattr(assessment, name)
+            if old != new:
+                setattr(assessment, name, new)
+                touched = True
+                changes.append(
+                    {"field": name, "criterion": criterion_id, "old": old, "new": new, "version": new_version}
+                )
+        if touched:
+            to_update.append(assessment)
+    if to_update:
+        CriterionAssessment.objects.bulk_update(to_update, list(ASSESSMENT_FIELDS))
+
+    meeting_changed = []
+    for name, new in data.meeting.items():
+        if name not in MEETING_FIELDS:
+            raise ValueError(f"unknown measurement field {name}")
+        old = getattr(locked, name)
+        if old != new:
+            setattr(locked, name, new)
+            meeting_changed.append(name)
+            changes.append({"field": name, "old": _jsonable(old), "new": _jsonable(new), "version": new_version})
+
+    if data.element_advice:
+        existing = {a.element_id: a for a in locked.element_advice.all()}
+        for element_id, text in data.element_advice.items():
+            advice = existing.get(element_id)
+            old = advice.text if advice else ""
+            if old == text:
+                continue
+            if advice:
+                advice.text = text
+                advice.save(update_fields=["text"])
+            else:
+                ElementAdvice.objects.create(measurement=locked, element_id=element_id, text=text)
+            changes.append(
+                {"field": "element_advice", "element": element_id, "old": old, "new": text, "version": new_version}
+            )
+
+    if data.focus_element_ids is not None:
+        wanted = set(data.focus_element_ids)
+        current = set(locked.focus_elements.values_list("id", flat=True))
+        if wanted != current:
+            cap = edition_settings(edition=locked.participation.edition).max_focus_elements
+            if len(wanted) > cap:
+                raise ValidationError(_("Choose at most %(cap)d focus key elements for this edition.") % {"cap": cap})
+            valid = set(
+                KeyElement.objects.filter(framework=locked.framework, id__in=wanted).values_list("id", flat=True)
+            )
+            if valid != wanted:
+                raise ValidationError(_("Choose key elements of this measurement's framework."))
+            locked.focus_elements.set(wanted)
+            changes.append(
+                {"field": "focus_elements", "old": sorted(current), "new": sorted(wanted), "version": new_version}
+            )
+
+    if changes:
+        locked.version = new_version
+        locked.save(update_fields=["version", "updated_at", *meeting_changed])
+        MeasurementEvent.objects.create(
+            measurement=locked, action=MeasurementEvent.Action.SAVED, by=by, changes=changes
+        )
+    return locked
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def missing_levels(measurement: Measurement) -> list[Criterion]:
+    return [a.criterion for a in measurement.assessments.select_related("criterion") if a.level is None]
+
+
+@transaction.atomic
+def measurement_submit(*, measurement: Measurement, by: User) -> Measurement:
+    """The school hands in its self-assessment; every measured criterion needs a level."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.status != Measurement.Status.DRAFT:
+        raise ValidationError(_("This measurement was already submitted."))
+    missing = missing_levels(locked)
+    if missing:
+        raise ValidationError(
+            _("Choose a level for every criterion first. Still open: %(criteria)s.")
+            % {"criteria": ", ".join(str(c) for c in missing)}
+        )
+    locked.status = Measurement.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = by
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
+    MeasurementEvent.objects.create(measurement=locked, action=MeasurementEvent.Action.SUBMITTED, by=by)
+    return locked
+
+
+@transaction.atomic
+def measurement_finalise(*, measurement: Measurement, by: User) -> Measurement:
+    """The adviser finalises the measurement after the conversation; it is locked from then on."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.status == Measurement.Status.FINALISED:
+        raise ValidationError(_("This measurement is already finalised."))
+    if missing_levels(locked):
+        raise ValidationError(_("Every criterion needs a level before the measurement can be finalised."))
+    if not locked.focus_elements.exists():
+        raise ValidationError(_("Agree on at least one focus key element with the school first."))
+    now = timezone.now()
+    locked.status = Measurement.Status.FINALISED
+    locked.finalised_at = now
+    locked.finalised_by = by
+    if locked.submitted_at is None:
+        locked.submitted_at, locked.submitted_by = now, by
+    locked.version += 1
+    locked.save()
+    participation = locked.participation
+    if locked.kind == Measurement.Kind.BASELINE and participation.status == Participation.Status.REGISTERED:
+        participation.status = Participation.Status.BASELINE
+        participation.save(update_fields=["status"])
+    MeasurementEvent.objects.create(measurement=locked, action=MeasurementEvent.Action.FINALISED, by=by)
+    return locked
+
+
+@transaction.atomic
+def measurement_reopen(*, measurement: Measurement, by: User, reason: str) -> Measurement:
+    """A coordinator unlocks a finalised measurement for corrections; the reason is kept in the history."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for reopening."))
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.status != Measurement.Status.FINALISED:
+        raise ValidationError(_("Only a finalised measurement can be reopened."))
+    locked.status = Measurement.Status.SUBMITTED
+    locked.finalised_at = None
+    locked.finalised_by = None
+    locked.version += 1
+    locked.save(update_fields=["status", "finalised_at", "finalised_by", "version", "updated_at"])
+    MeasurementEvent.objects.create(
+        measurement=locked, action=MeasurementEvent.Action.REOPENED, by=by, note=reason.strip()
+    )
+    return locked

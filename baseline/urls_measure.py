@@ -1,0 +1,3 @@
+"""Measuring pages: fill in, review, finalise, reopen, history."""
+
+urlpatterns: list = []
