@@ -1,4 +1,8 @@
-"""`manage.py seed_demo [--scale large]`: load the demo setup (and, for benchmarks, a large generated data set)."""
+"""`manage.py seed_demo [--scale large]`: load the demo setup (and, for benchmarks, a large generated data set).
+
+Lives in the project package because it strings the apps' own demo builders together (partners, then baseline),
+and apps only import "downwards" (DESIGN.md).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from baseline.demo import build_demo_measurements
 from partners.demo import LARGE_COMPANIES, LARGE_SCHOOLS, SeedReport, build_demo, build_large
 
 if TYPE_CHECKING:
@@ -57,6 +62,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         demo = build_demo()
         self._summary("Demo setup", demo)
+        measurements = build_demo_measurements()
+        self.stdout.write(
+            f"Measurements: {measurements.created} created, {measurements.existing} already there "
+            "(finalised baselines; end measurements for the previous edition)"
+        )
         if scale == "large":
             self.stdout.write(f"Generating {schools:,} schools and {companies:,} companies ...")
             large = build_large(schools=schools, companies=companies)
