@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from partners.models import Participation, User
 
@@ -64,3 +67,10 @@ def can_start_measurement(user: User, participation: Participation) -> bool:
 
 def can_configure_baseline(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_coordinator
+
+
+def navigation_for(user: User) -> list[dict[str, str]]:
+    """Menu entries of the baseline app: the measurements list for advisers and coordinators."""
+    if user.is_coordinator or user.is_adviser:
+        return [{"label": _("Measurements"), "url": reverse("baseline:measurement-list")}]
+    return []

@@ -22,3 +22,12 @@ DESCRIPTORS: dict[int, str] = {
     Level.EMBEDDED: _("This is planned and happens structurally in several grades or programmes, with support."),
     Level.EXEMPLARY: _("This is school-wide practice, evaluated and improved, and other schools could learn from it."),
 }
+
+
+#: Names of the indicative STEM School Label levels (codes from baseline.scoring).
+LABEL_LEVEL_NAMES = {
+    "no_label": _("No label"),
+    "competent": _("Competent"),
+    "proficient": _("Proficient"),
+    "expert": _("Expert"),
+}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from partners.models import Edition
+from stempact.charts import RadarChart, radar_chart
 
 from . import scoring
-from .models import CriterionAssessment, ElementAdvice, KeyElement, Measurement
+from .models import CriterionAssessment, EditionBaselineSettings, ElementAdvice, KeyElement, Measurement
 from .services import edition_settings
 
 if TYPE_CHECKING:
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
 def measurements_for(*, user: User) -> QuerySet[Measurement]:
     return (
         Measurement.objects.visible_to(user)
-        .select_related("participation__school__region", "participation__edition", "framework", "based_on")
+        .select_related(
+            "participation__school__region",
+            "participation__edition__baseline_settings",
+            "framework",
+            "based_on",
+        )
         .prefetch_related(
             Prefetch(
                 "assessments",
@@ -45,8 +51,17 @@ def ratings_of(measurement: Measurement) -> list[scoring.Rating]:
     ]
 
 
+def thresholds_of(measurement: Measurement) -> scoring.Thresholds:
+    """The edition's thresholds; no query when the settings came with select_related (measurements_for does)."""
+    edition = measurement.participation.edition
+    try:
+        return edition.baseline_settings.thresholds
+    except EditionBaselineSettings.DoesNotExist:
+        return edition_settings(edition=edition).thresholds
+
+
 def scorecard_for(measurement: Measurement) -> scoring.ScoreCard:
-    thresholds = edition_settings(edition=measurement.participation.edition).thresholds
+    thresholds = thresholds_of(measurement)
     elements = sorted({a.criterion.element.number for a in measurement.assessments.all()})
     return scoring.score(ratings_of(measurement), thresholds, elements)
 
@@ -112,3 +127,48 @@ def edition_element_averages(*, edition: Edition, minimum: int = 5) -> list[tupl
             if element_score.percentage is not None:
                 totals.setdefault(element_score.element, []).append(element_score.percentage)
     return [(elements[n], round(sum(v) / len(v), 1)) for n, v in sorted(totals.items())]
+
+
+def comparison_for(*, user: User, measurement_id: int) -> tuple[Measurement, Measurement | None]:
+    """The (baseline, end measurement) pair that a measurement belongs to, both prefetched like measurement_detail_for.
+
+    Given a baseline, the end measurement is None while it has not been started. Raises Measurement.DoesNotExist
+    outside the user's scope, and for an end measurement that is not based on a baseline (nothing to compare).
+    """
+    measurement = measurement_detail_for(user=user, measurement_id=measurement_id)
+    if measurement.kind == Measurement.Kind.END:
+        if measurement.based_on_id is None:
+            raise Measurement.DoesNotExist("this end measurement has no baseline")
+        return measurement_detail_for(user=user, measurement_id=measurement.based_on_id), measurement
+    end = measurements_for(user=user).filter(based_on=measurement, kind=Measurement.Kind.END).first()
+    return measurement, end
+
+
+def submitted_baseline_count(*, edition: Edition) -> int:
+    """How many schools of the edition submitted (or finalised) their baseline: the basis of the averages."""
+    return Measurement.objects.filter(
+        participation__edition=edition,
+        kind=Measurement.Kind.BASELINE,
+        status__in=[Measurement.Status.SUBMITTED, Measurement.Status.FINALISED],
+    ).count()
+
+
+def element_radar(
+    title: str, elements: list[KeyElement], series: list[tuple[str, list[float | None]]]
+) -> RadarChart | None:
+    """A radar chart with one axis per key element (pages and PDFs); None when fewer than three are measured."""
+    if len(elements) < 3:
+        return None
+    return radar_chart(title, [element.short_label for element in elements], series)
+
+
+def measurements_by_participation(*, participation_ids: list[int]) -> dict[int, dict[str, Measurement]]:
+    """Per participation, its measurements by kind, annotated with `answered` and `measured` (for progress bars)."""
+    rows = Measurement.objects.filter(participation_id__in=participation_ids).annotate(
+        answered=Count("assessments", filter=Q(assessments__level__isnull=False)),
+        measured=Count("assessments"),
+    )
+    found: dict[int, dict[str, Measurement]] = {}
+    for measurement in rows:
+        found.setdefault(measurement.participation_id, {})[measurement.kind] = measurement
+    return found

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from .models import (
     CriterionAssessment,
     EditionBaselineSettings,
     ElementAdvice,
+    Evidence,
     Framework,
     KeyElement,
     Measurement,
@@ -306,3 +309,92 @@ def measurement_reopen(*, measurement: Measurement, by: User, reason: str) -> Me
         measurement=locked, action=MeasurementEvent.Action.REOPENED, by=by, note=reason.strip()
     )
     return locked
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    measurement: Measurement,
+    criterion_id: int,
+    by: User,
+    title: str,
+    kind: str = Evidence.Kind.PRACTICE,
+    url: str = "",
+    file: File | None = None,
+) -> Evidence:
+    """Add a link or an uploaded file as evidence for one measured criterion; the history records it.
+
+    Evidence does not move the measurement's version: adding or removing one item cannot overwrite what anyone
+    typed, and a new version would make every form of the measurement that is open elsewhere stale.
+    """
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.is_locked:
+        raise ValidationError(_("This measurement is finalised and locked. A coordinator can reopen it."))
+    assessment = locked.assessments.filter(criterion_id=criterion_id).first()
+    if assessment is None:
+        raise ValidationError(_("This criterion is not measured in this measurement."))
+    evidence = Evidence(assessment=assessment, kind=kind, title=title.strip(), url=url, added_by=by)
+    if file is not None:
+        evidence.file = file  # type: ignore[assignment]
+    evidence.full_clean()
+    evidence.save()
+    MeasurementEvent.objects.create(
+        measurement=locked,
+        action=MeasurementEvent.Action.SAVED,
+        by=by,
+        changes=[{"field": "evidence", "criterion": criterion_id, "old": None, "new": evidence.title}],
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, by: User) -> None:
+    """Remove one evidence item (its file is deleted once the transaction commits); the history records it."""
+    locked = Measurement.objects.select_for_update().get(pk=evidence.assessment.measurement_id)
+    if locked.is_locked:
+        raise ValidationError(_("This measurement is finalised and locked. A coordinator can reopen it."))
+    criterion_id = evidence.assessment.criterion_id
+    title = evidence.title
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    MeasurementEvent.objects.create(
+        measurement=locked,
+        action=MeasurementEvent.Action.SAVED,
+        by=by,
+        changes=[{"field": "evidence", "criterion": criterion_id, "old": title, "new": None}],
+    )
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def edition_settings_update(
+    *,
+    edition: Edition,
+    criteria: Iterable[Criterion],
+    max_focus_elements: int,
+    competent_threshold: int,
+    proficient_threshold: int,
+    expert_threshold: int,
+) -> EditionBaselineSettings:
+    """Set which criteria an edition measures, the focus cap and the indicative thresholds.
+
+    Measurements that already exist keep the criteria they were started with.
+    """
+    config = edition_settings(edition=edition)
+    config.max_focus_elements = max_focus_elements
+    config.competent_threshold = competent_threshold
+    config.proficient_threshold = proficient_threshold
+    config.expert_threshold = expert_threshold
+    config.full_clean(exclude=["edition", "framework", "criteria"])
+    config.save(update_fields=["max_focus_elements", "competent_threshold", "proficient_threshold", "expert_threshold"])
+    criteria = list(criteria)
+    if not criteria:
+        raise ValidationError(_("Choose at least one criterion to measure."))
+    if any(c.element.framework_id != config.framework_id for c in criteria):
+        raise ValidationError(_("Choose criteria of the edition's framework."))
+    config.criteria.set(criteria)
+    return config

@@ -14,7 +14,7 @@ BAR_SPACE = 200
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: float
     y: int
     width: float
 
@@ -33,15 +33,18 @@ class BarChart:
         return max(len(self.bars), 1) * ROW_HEIGHT
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(bar.value for bar in self.bars)
 
 
-def bar_chart(title: str, rows: Sequence[tuple[str, int]]) -> BarChart:
-    """Horizontal bars scaled to the largest value; a zero gets no bar but keeps its row and label."""
-    largest = max((value for _, value in rows), default=0) or 1
+def bar_chart(title: str, rows: Sequence[tuple[str, float]], scale_to: float | None = None) -> BarChart:
+    """Horizontal bars scaled to `scale_to` (e.g. 100 for percentages), else to the largest value.
+
+    A zero gets no bar but keeps its row and label; a value beyond `scale_to` is drawn full width.
+    """
+    largest = scale_to or max((value for _, value in rows), default=0) or 1
     bars = [
-        Bar(label=str(label), value=value, y=i * ROW_HEIGHT, width=round(BAR_SPACE * value / largest, 1))
+        Bar(label=str(label), value=value, y=i * ROW_HEIGHT, width=round(BAR_SPACE * min(value, largest) / largest, 1))
         for i, (label, value) in enumerate(rows)
     ]
     return BarChart(title=title, bars=bars)

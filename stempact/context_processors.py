@@ -2,11 +2,17 @@
 
 from django.http import HttpRequest
 
-from partners.permissions import navigation_for
+from baseline.permissions import navigation_for as baseline_navigation
+from partners.permissions import navigation_for as partners_navigation
+
+#: The app menus follow the organisation lists (dashboard, schools, companies), before the management entries.
+APP_MENU_POSITION = 3
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": navigation_for(user)}
+    items = partners_navigation(user)
+    items[APP_MENU_POSITION:APP_MENU_POSITION] = baseline_navigation(user)
+    return {"nav_items": items}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stempact",
     "partners",
     "baseline",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -214,4 +215,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from baseline import selectors as baseline_selectors
+from baseline.models import Measurement
 from partners import selectors
 from partners.models import Company, Edition, Participation, School, User
 from stempact.charts import bar_chart
@@ -40,13 +42,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         schools = School.objects.filter(region_id__in=user.adviser_region_ids)
         context["adviser"] = {
             "regions": [m.region for m in user.active_memberships if m.region_id],
-            "participations": list(
-                Participation.objects.filter(edition=edition, school__in=schools)
-                .select_related("school")
-                .order_by("school__name")
-            )
-            if edition
-            else [],
+            "participations": _attach_measurements(
+                list(
+                    Participation.objects.filter(edition=edition, school__in=schools)
+                    .select_related("school")
+                    .order_by("school__name")
+                )
+                if edition
+                else []
+            ),
             "status_chart": bar_chart(
                 _("Your schools per status"), selectors.edition_status_counts(edition=edition, schools=schools)
             )
@@ -55,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
     if user.school_ids:
         participations = selectors.participations_for_school_member(user=user, edition=edition)
+        _attach_measurements(participations)
         registered = {p.school_id for p in participations}
         context["school_member"] = {
             "participations": participations,
@@ -70,6 +75,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key in context for key in ("coordinator", "adviser", "school_member", "company_member", "juror")
     )
     return render(request, "dashboard.html", context)
+
+
+def _attach_measurements(participations: list[Participation]) -> list[Participation]:
+    """Give each participation its `baseline` and `end` measurement (or None), in one query for all."""
+    found = baseline_selectors.measurements_by_participation(participation_ids=[p.pk for p in participations])
+    for participation in participations:
+        kinds = found.get(participation.pk, {})
+        participation.baseline = kinds.get(Measurement.Kind.BASELINE)  # type: ignore[attr-defined]
+        participation.end = kinds.get(Measurement.Kind.END)  # type: ignore[attr-defined]
+    return participations
 
 
 @never_cache

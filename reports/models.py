@@ -1,0 +1,129 @@
+"""Reports: documents a user asks for and waits for (PDF now; CSV/XLSX exports and batch ZIPs later).
+
+A `Report` is made by a Celery task (reports.tasks.render_report) and kept with its file, so downloading a report
+that is ready is instant and the page that waits for it only polls the status and progress figure stored here.
+
+Target of a report: for now a report is about one measurement (`measurement`, the nulmeting or eindmeting of a
+school). Later kinds that are about something else (an action plan, an edition) add their own nullable foreign key
+next to it rather than a generic relation: plain foreign keys keep visibility a join and deletions cascade.
+
+Status moves only in reports.services: pending -> running -> ready, or -> failed (a transient error on an attempt
+that will be retried goes back to pending).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from baseline.models import Measurement
+
+if TYPE_CHECKING:
+    from partners.models import User
+
+#: A report still pending or running after this long is considered stalled (its worker died or it was never queued):
+#: the page stops polling and offers to make it again, and a new request no longer waits for it. Longer than the
+#: task's retries together (4 attempts x 150 s hard limit, plus backoff).
+STALLED_AFTER = dt.timedelta(minutes=15)
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def visible_to(self, user: User) -> ReportQuerySet:
+        """Coordinators all; otherwise the reports a user asked for and those about a measurement they may see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        return self.filter(Q(requested_by=user) | Q(measurement__in=Measurement.objects.visible_to(user)))
+
+
+class Report(models.Model):
+    """A document made in the background: its kind, what it is about, its status and progress, and its file."""
+
+    class Kind(models.TextChoices):
+        #: Verslag nulmeting (or, for an end measurement, Verslag eindmeting) of one measurement, as PDF.
+        BASELINE = "baseline", _("Baseline report (Verslag nulmeting)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    #: The name the download gets, e.g. "Verslag nulmeting - GO! Atheneum Antwerpen - 2026-12-01.pdf".
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: The target of a baseline report (see the module docstring for later kinds).
+    measurement = models.ForeignKey(
+        Measurement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("measurement"),
+    )
+    #: What the report was made from, to know whether a ready report is still current,
+    #: e.g. {"measurement_version": 7, "language": "nl"}.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["measurement", "kind", "-created_at"], name="report_target_latest")]
+        constraints = [
+            models.CheckConstraint(name="report_progress_percentage", condition=Q(progress__lte=100)),
+            models.CheckConstraint(name="report_ready_has_file", condition=~Q(status="ready") | ~Q(file="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_stalled(self) -> bool:
+        """Still pending or running long after it was asked for: nothing is working on it any more."""
+        return self.is_in_progress and timezone.now() - self.created_at > STALLED_AFTER
+
+    @property
+    def should_poll(self) -> bool:
+        return self.is_in_progress and not self.is_stalled

@@ -1,0 +1,82 @@
+"""Pages of reports: ask for one, watch it being made (htmx polling), download it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from baseline.models import Measurement
+from baseline.permissions import can_view_measurement
+
+from .models import Report
+from .selectors import report_detail_for
+from .services import report_request
+
+
+def _report_for(request: HttpRequest, pk: int) -> Report:
+    try:
+        return report_detail_for(user=request.user, report_id=pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def measurement_report_request(request: HttpRequest, measurement_id: int) -> HttpResponse:
+    """Ask for the Verslag nulmeting (or eindmeting) of a measurement; a current one is reused."""
+    measurement = get_object_or_404(
+        Measurement.objects.visible_to(request.user).select_related("participation__school"),
+        pk=measurement_id,
+    )
+    if not can_view_measurement(request.user, measurement):
+        raise Http404
+    report = report_request(kind=Report.Kind.BASELINE, measurement=measurement, by=request.user)
+    if request.htmx:
+        return HttpResponseClientRedirect(report.get_absolute_url())
+    return redirect(report)
+
+
+@login_required
+@require_GET
+@never_cache
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's status and progress; while it is being made the status part polls this page (htmx)."""
+    report = _report_for(request, pk)
+    measurement = report.measurement
+    context = {
+        "report": report,
+        "can_request_again": measurement is not None and can_view_measurement(request.user, measurement),
+        "measurement_url": _measurement_url(measurement),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "reports/_status.html", context)
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    if not report.is_ready:
+        return redirect(report)
+    try:
+        stored = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(stored, as_attachment=True, filename=report.filename)
+
+
+def _measurement_url(measurement: Measurement | None) -> str | None:
+    # The measurement pages are optional for this page: link back when they exist.
+    if measurement is None:
+        return None
+    try:
+        return measurement.get_absolute_url()
+    except NoReverseMatch:
+        return None
