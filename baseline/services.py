@@ -146,18 +146,35 @@ def _changes_since(measurement: Measurement, version: int) -> list[dict[str, Any
     return rows
 
 
+def _overlaps(data: MeasurementInput, change: dict[str, Any]) -> bool:
+    """Whether a recorded change touches a value that `data` sends."""
+    name = change.get("field")
+    if "criterion" in change:
+        return change["criterion"] in data.assessments
+    if name == "element_advice":
+        return change.get("element") in data.element_advice
+    if name == "focus_elements":
+        return data.focus_element_ids is not None
+    return name in data.meeting
+
+
 @transaction.atomic
 def measurement_save(*, measurement: Measurement, by: User, version: int, data: MeasurementInput) -> Measurement:
-    """Save part of a measurement. Refused when it is finalised, or when someone saved after `version` was loaded.
+    """Save part of a measurement. Refused when it is finalised, or when someone else changed, after `version` was
+    loaded, one of the values this save sends (optimistic concurrency).
 
-    Only values that actually change are written and recorded in the history; the version goes up by one per save
-    that changes something.
+    Changes by others to values this save does not send (another key element, the adviser's part) are no conflict:
+    the save goes on top of them, so two people can fill in different key elements at once and nothing of either
+    is overwritten. Only values that actually change are written and recorded in the history; the version goes up
+    by one per save that changes something.
     """
     locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
     if locked.is_locked:
         raise ValidationError(_("This measurement is finalised and locked. A coordinator can reopen it."))
     if locked.version != version:
-        raise StaleMeasurement(current_version=locked.version, changes=_changes_since(locked, version))
+        conflicts = [c for c in _changes_since(locked, version) if _overlaps(data, c)]
+        if conflicts:
+            raise StaleMeasurement(current_version=locked.version, changes=conflicts)
 
     new_version = locked.version + 1
     changes: list[dict[str, Any]] = []

@@ -8,7 +8,7 @@ not take on a measurement they can see answers 403 (the predicates in baseline/p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 HISTORY_PAGE_SIZE = 50
 #: Fields of the adviser's form: a stale save there only conflicts with changes to these.
-REVIEW_FIELDS = frozenset({*services.MEETING_FIELDS, "element_advice", "focus_elements"})
 
 FIELD_LABELS = {
     "level": gettext_lazy("Level"),
@@ -107,29 +106,6 @@ def _results_url(measurement: Measurement) -> str | None:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _save(
-    *,
-    measurement: Measurement,
-    user: User,
-    version: int,
-    data: services.MeasurementInput,
-    conflicts: Callable[[dict[str, Any]], bool],
-) -> Measurement:
-    """Save; when someone else saved in between, but only things this form does not show (another key element,
-    the adviser's part), save on top of their version: nothing of theirs is overwritten, and two people can fill
-    in different key elements at the same time. Raises StaleMeasurement when they changed something this form
-    shows."""
-    attempts = 3
-    while True:
-        try:
-            return services.measurement_save(measurement=measurement, by=user, version=version, data=data)
-        except services.StaleMeasurement as stale:
-            attempts -= 1
-            if attempts == 0 or any(conflicts(change) for change in stale.changes):
-                raise
-            version = stale.current_version
 
 
 @dataclass(frozen=True)
@@ -425,16 +401,12 @@ def measurement_element(request: HttpRequest, pk: int, element_number: int) -> H
             request, measurement=measurement, element=element, form=form, status=400, fragment=bool(request.htmx)
         )
 
-    def conflicts(change: dict[str, Any]) -> bool:
-        return change.get("criterion") in form.criterion_ids
-
     try:
-        saved = _save(
+        saved = services.measurement_save(
             measurement=measurement,
-            user=_user(request),
+            by=_user(request),
             version=form.cleaned_data["version"],
             data=form.to_input(),
-            conflicts=conflicts,
         )
     except services.StaleMeasurement as stale:
         # Show what the others changed, with what this person typed still in the form and the version they
@@ -450,7 +422,7 @@ def measurement_element(request: HttpRequest, pk: int, element_number: int) -> H
             measurement=current,
             element=element,
             form=again,
-            conflict=describe.rows(c for c in stale.changes if conflicts(c)),
+            conflict=describe.rows(stale.changes),
             status=409,
             fragment=bool(request.htmx),
         )
@@ -649,10 +621,6 @@ def _review_form(measurement: Measurement, data: Any = None) -> ReviewForm:
     )
 
 
-def _is_review_change(change: dict[str, Any]) -> bool:
-    return change.get("field") in REVIEW_FIELDS
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurement_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -670,12 +638,11 @@ def measurement_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _review_page(request, measurement=measurement, form=form, status=400, fragment=fragment)
     try:
-        saved = _save(
+        saved = services.measurement_save(
             measurement=measurement,
-            user=_user(request),
+            by=_user(request),
             version=form.cleaned_data["version"],
             data=form.to_input(),
-            conflicts=_is_review_change,
         )
     except services.StaleMeasurement as stale:
         current = _measurement_for(request, pk)
@@ -683,7 +650,7 @@ def measurement_review(request: HttpRequest, pk: int) -> HttpResponse:
         data["version"] = str(stale.current_version)
         again = _review_form(current, data)
         again.is_valid()
-        conflict = ChangeDescriber(current).rows(c for c in stale.changes if _is_review_change(c))
+        conflict = ChangeDescriber(current).rows(stale.changes)
         return _review_page(request, measurement=current, form=again, conflict=conflict, status=409, fragment=fragment)
     except ValidationError as error:
         form.add_error(None, error)

@@ -148,7 +148,7 @@ def test_finalising_locks_the_measurement_and_moves_the_participation_to_baselin
     assert participation_of(world).status == Participation.Status.BASELINE
     with pytest.raises(ValidationError) as refused:
         save(finalised, world.users["own_school"], c5={"level": 0})
-    assert "locked" in " ".join(refused.value.messages)
+    assert "vergrendeld" in " ".join(refused.value.messages)  # "locked": Dutch is the default language
     assert finalised.assessments.get(criterion__number=5).level == 2
 
 
