@@ -275,3 +275,25 @@ def test_evidence_needs_a_link_or_a_file_and_an_open_measurement(world):
             title="Website",
             url="https://example.be",
         )
+
+
+def test_two_people_saving_different_criteria_from_the_same_version_both_keep_their_work(world):
+    measurement = services.measurement_start(participation=participation_of(world), by=world.users["own_school"])
+    loaded = Measurement.objects.get(pk=measurement.pk)  # both load version 1
+    save(measurement, world.users["own_school"], c4={"level": 3})
+    after = save(loaded, world.users["adviser"], c7={"level": 1, "practice": "Klasevaluaties"})
+    levels = dict(after.assessments.values_list("criterion__number", "level"))
+    assert (levels[4], levels[7]) == (3, 1)
+    assert after.version == 3
+
+
+def test_a_save_that_sends_a_value_someone_else_changed_meanwhile_is_refused_with_only_that_change(world):
+    measurement = services.measurement_start(participation=participation_of(world), by=world.users["own_school"])
+    loaded = Measurement.objects.get(pk=measurement.pk)
+    save(measurement, world.users["own_school"], c4={"level": 3}, c8={"level": 2})
+    with pytest.raises(services.StaleMeasurement) as stale:
+        save(loaded, world.users["adviser"], c4={"level": 1})
+    assert [(c["field"], c["criterion"], c["new"]) for c in stale.value.changes] == [
+        ("level", criterion(measurement, 4).pk, 3)
+    ]
+    assert measurement.assessments.get(criterion__number=4).level == 3
