@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Edition, Participation
 
@@ -234,7 +235,14 @@ def measurement_save(*, measurement: Measurement, by: User, version: int, data: 
         if wanted != current:
             cap = edition_settings(edition=locked.participation.edition).max_focus_elements
             if len(wanted) > cap:
-                raise ValidationError(_("Choose at most %(cap)d focus key elements for this edition.") % {"cap": cap})
+                raise ValidationError(
+                    ngettext(
+                        "Choose at most %(cap)d focus key element for this edition.",
+                        "Choose at most %(cap)d focus key elements for this edition.",
+                        cap,
+                    )
+                    % {"cap": cap}
+                )
             valid = set(
                 KeyElement.objects.filter(framework=locked.framework, id__in=wanted).values_list("id", flat=True)
             )

@@ -50,7 +50,7 @@ class Report(models.Model):
 
     class Kind(models.TextChoices):
         #: Verslag nulmeting (or, for an end measurement, Verslag eindmeting) of one measurement, as PDF.
-        BASELINE = "baseline", _("Baseline report (Verslag nulmeting)")
+        BASELINE = "baseline", _("Measurement report")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to start")
