@@ -147,16 +147,39 @@ def _changes_since(measurement: Measurement, version: int) -> list[dict[str, Any
     return rows
 
 
-def _overlaps(data: MeasurementInput, change: dict[str, Any]) -> bool:
-    """Whether a recorded change touches a value that `data` sends."""
+_NOT_SENT = object()
+
+
+def _sent_value(data: MeasurementInput, change: dict[str, Any]) -> Any:
+    """The value `data` sends for the field a recorded change is about (comparable with the change's values)."""
     name = change.get("field")
     if "criterion" in change:
-        return change["criterion"] in data.assessments
+        return data.assessments.get(change["criterion"], {}).get(name, _NOT_SENT)
     if name == "element_advice":
-        return change.get("element") in data.element_advice
+        return data.element_advice.get(change.get("element"), _NOT_SENT)  # type: ignore[arg-type]
     if name == "focus_elements":
-        return data.focus_element_ids is not None
-    return name in data.meeting
+        return _NOT_SENT if data.focus_element_ids is None else sorted(set(data.focus_element_ids))
+    return _jsonable(data.meeting[name]) if name in data.meeting else _NOT_SENT
+
+
+def _conflicts(data: MeasurementInput, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes made since a save's version that the save would overwrite.
+
+    A change conflicts when the save sends a value for the same field and that value differs from what is stored now
+    (the newest change of the field). Sending what is already stored overwrites nothing: that covers a person's own
+    autosave overtaking their next save, and two people typing the same thing.
+    """
+
+    def key(change: dict[str, Any]) -> tuple[Any, ...]:
+        return (change.get("field"), change.get("criterion"), change.get("element"))
+
+    stored = {key(change): change["new"] for change in changes}  # in order: the newest wins
+    overwritten = {
+        key(change)
+        for change in changes
+        if (sent := _sent_value(data, change)) is not _NOT_SENT and sent != stored[key(change)]
+    }
+    return [change for change in changes if key(change) in overwritten]
 
 
 @transaction.atomic
@@ -173,7 +196,7 @@ def measurement_save(*, measurement: Measurement, by: User, version: int, data: 
     if locked.is_locked:
         raise ValidationError(_("This measurement is finalised and locked. A coordinator can reopen it."))
     if locked.version != version:
-        conflicts = [c for c in _changes_since(locked, version) if _overlaps(data, c)]
+        conflicts = _conflicts(data, _changes_since(locked, version))
         if conflicts:
             raise StaleMeasurement(current_version=locked.version, changes=conflicts)
 

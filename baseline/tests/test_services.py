@@ -297,3 +297,27 @@ def test_a_save_that_sends_a_value_someone_else_changed_meanwhile_is_refused_wit
         ("level", criterion(measurement, 4).pk, 3)
     ]
     assert measurement.assessments.get(criterion__number=4).level == 3
+
+
+def test_a_persons_own_autosave_overtaking_their_next_save_is_no_conflict(world):
+    # Leaving a text field autosaves it; clicking "next" at once sends the whole form with the version from before.
+    measurement = services.measurement_start(participation=participation_of(world), by=world.users["own_school"])
+    loaded = Measurement.objects.get(pk=measurement.pk)
+    save(measurement, world.users["own_school"], c4={"practice": "STEM-dag in de eerste graad"})
+    after = save(
+        loaded,
+        world.users["own_school"],
+        c4={"level": 2, "practice": "STEM-dag in de eerste graad"},
+        c5={"level": 1, "practice": ""},
+    )
+    stored = {a.criterion.number: (a.level, a.practice) for a in after.assessments.select_related("criterion")}
+    assert (stored[4], stored[5]) == ((2, "STEM-dag in de eerste graad"), (1, ""))
+
+
+def test_a_stale_form_that_would_undo_someone_elses_text_is_refused(world):
+    measurement = services.measurement_start(participation=participation_of(world), by=world.users["own_school"])
+    loaded = Measurement.objects.get(pk=measurement.pk)
+    save(measurement, world.users["adviser"], c4={"practice": "Toepassing van de adviseur"})
+    with pytest.raises(services.StaleMeasurement):
+        save(loaded, world.users["own_school"], c4={"level": 2, "practice": ""})  # "" is what this form loaded
+    assert measurement.assessments.get(criterion__number=4).practice == "Toepassing van de adviseur"
