@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -94,14 +94,6 @@ def _assessments_of(measurement: Measurement, element: KeyElement) -> list[Crite
         (a for a in measurement.assessments.all() if a.criterion.element_id == element.pk),
         key=lambda a: a.criterion.number,
     )
-
-
-def _results_url(measurement: Measurement) -> str | None:
-    """The results page lives in urls_results (another part of the app); the overview links it when it exists."""
-    try:
-        return reverse("baseline:measurement-results", args=[measurement.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _error_text(error: ValidationError) -> str:
@@ -320,7 +312,6 @@ def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": permissions.can_submit_measurement(user, measurement),
             "can_review": permissions.can_review_measurement(user, measurement),
             "can_reopen": permissions.can_reopen_measurement(user, measurement),
-            "results_url": _results_url(measurement),
         },
     )
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from baseline import services
@@ -249,13 +249,10 @@ def test_submitting_an_incomplete_measurement_says_which_criteria_are_open(world
     assert incomplete.status == Measurement.Status.DRAFT
 
 
-def test_the_overview_links_the_results_page_when_it_exists(world, measurement):
+def test_the_overview_links_the_results_page_and_the_pdf_report(world, measurement):
     response = client_for(world.users["adviser"]).get(reverse("baseline:measurement-detail", args=[measurement.pk]))
-    try:
-        results = reverse("baseline:measurement-results", args=[measurement.pk])
-    except NoReverseMatch:  # the results pages are built separately
-        results = None
-    assert response.context["results_url"] == results
+    assert f'href="{reverse("baseline:measurement-results", args=[measurement.pk])}"' in response.text
+    assert f'action="{reverse("reports:measurement-report-request", args=[measurement.pk])}"' in response.text
 
 
 # --------------------------------------------------------------------------- the element form
