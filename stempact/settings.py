@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stempact",
     "partners",
     "baseline",
+    "matching",
     "reports",
 ]
 

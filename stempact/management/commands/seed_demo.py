@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from baseline.demo import build_demo_measurements
+from matching.demo import build_demo_profiles
 from partners.demo import LARGE_COMPANIES, LARGE_SCHOOLS, SeedReport, build_demo, build_large
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Generating {schools:,} schools and {companies:,} companies ...")
             large = build_large(schools=schools, companies=companies)
             self._summary("Generated data (--scale large)", large)
+        profiles = build_demo_profiles()
+        self.stdout.write(f"Mentor profiles in the current edition: {profiles} created")
         self._credentials(demo)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s."))
 

@@ -1,0 +1,233 @@
+"""Ranking mentor companies for a school and assigning a whole edition; decisions on matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from baseline.models import KeyElement
+from partners.models import Company, Edition, Participation, StudyArea
+
+from . import assignment, engine
+from .features import EditionCompanies, company_features, school_features
+from .models import ExcludedPair, Match, MatchWeights
+
+if TYPE_CHECKING:
+    from partners.models import User
+
+REASONS = {
+    "full_capacity": _("full capacity this edition"),
+    "beyond_distance": _("beyond the distance limit"),
+    "excluded_pair": _("excluded for this school"),
+    "other_study_area": _("does not fit the chosen study area"),
+}
+
+
+def weights_for(*, edition: Edition) -> tuple[engine.Weights, float | None]:
+    config = MatchWeights.objects.filter(edition=edition).first()
+    if config is None:
+        return engine.Weights(), None
+    weights = engine.Weights(
+        need=config.need,
+        proximity=config.proximity,
+        sector=config.sector,
+        resources=config.resources,
+        willingness=config.willingness,
+        continuity=config.continuity,
+    )
+    return weights, (float(config.max_distance_km) if config.max_distance_km else None)
+
+
+@dataclass(frozen=True)
+class RankedCompany:
+    company: Company
+    total: float
+    parts: dict[str, float]
+    distance_km: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    company: Company
+    reason: str
+
+
+@dataclass
+class RankingResult:
+    participation: Participation
+    rows: list[RankedCompany] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    need_is_neutral: bool = False
+
+
+def _excluded(participation: Participation) -> dict[int, str]:
+    return dict(ExcludedPair.objects.filter(participation=participation).values_list("company_id", "reason"))
+
+
+def _sentence(
+    *, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, distance_km: float, elements: list[str]
+) -> str:
+    """One plain Dutch-first sentence: distance; strength in the school's weakest element; fitting study areas."""
+    features = companies.features
+    parts = [_("%(km)s km") % {"km": f"{distance_km:.0f}"}]
+    if school.need is not None and school.need.max() > 0:
+        weakest = int(np.argmax(school.need))
+        if features.expertise[row, weakest] > 0:
+            parts.append(_("strong in %(element)s, your weakest element") % {"element": elements[weakest]})
+    common = np.flatnonzero(features.study_areas[row] & school.target_areas)
+    if common.size:
+        slugs = [companies.area_slugs[i] for i in common]
+        names = dict(StudyArea.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        labels = [names[companies.area_slugs[i]] for i in common[:2]]
+        parts.append(_("core activity fits %(areas)s") % {"areas": ", ".join(labels)})
+    return "; ".join(parts)
+
+
+def ranking_for(
+    *,
+    participation: Participation,
+    limit: int = 10,
+    max_distance_km: float | None = None,
+    study_area: str | None = None,
+) -> RankingResult:
+    """The best mentor companies for a school, with their score parts, a sentence each, and who was left out why."""
+    edition = participation.edition
+    companies = company_features(edition=edition)
+    weights, edition_max = weights_for(edition=edition)
+    school = school_features(participation=participation, area_slugs=companies.area_slugs)
+    excluded = _excluded(participation)
+    area_index = companies.area_slugs.index(study_area) if study_area in companies.area_slugs else None
+    ranking = engine.rank(
+        school,
+        companies.features,
+        weights,
+        limit=limit,
+        max_distance_km=max_distance_km if max_distance_km is not None else edition_max,
+        study_area=area_index,
+        excluded=frozenset(excluded),
+    )
+    wanted = [row.company_id for row in ranking.rows] + [company_id for company_id, _reason in ranking.excluded]
+    by_id = Company.objects.in_bulk(wanted)
+    rows_of = {int(c): i for i, c in enumerate(companies.features.ids)}
+    elements = [e.short_label for e in KeyElement.objects.filter(framework_id=_framework_id()).order_by("number")]
+    result = RankingResult(participation=participation, need_is_neutral=ranking.need_is_neutral)
+    for row in ranking.rows:
+        result.rows.append(
+            RankedCompany(
+                company=by_id[row.company_id],
+                total=float(row.total),
+                parts={k: float(v) for k, v in row.parts.items()},
+                distance_km=float(row.distance_km),
+                sentence=_sentence(
+                    school=school,
+                    companies=companies,
+                    row=rows_of[row.company_id],
+                    distance_km=float(row.distance_km),
+                    elements=elements,
+                ),
+            )
+        )
+    for company_id, reason in ranking.excluded:
+        text = str(REASONS.get(reason, reason))
+        if reason == "excluded_pair" and excluded.get(company_id):
+            text = f"{text}: {excluded[company_id]}"
+        result.left_out.append(LeftOut(company=by_id[company_id], reason=text))
+    return result
+
+
+def _framework_id() -> int | None:
+    return KeyElement.objects.order_by("-framework_id").values_list("framework_id", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    participation: Participation
+    company: Company | None
+    score: float | None
+    parts: dict[str, float]
+
+
+def assignment_proposal(*, edition: Edition, region: str | None = None, fairness: bool = False) -> list[ProposedPair]:
+    """Assign every school of the edition (or region) without an active match to a mentor company, optimally.
+
+    Capacity is respected, pinned matches are kept, excluded pairs never appear. Writes nothing.
+    """
+    participations = list(
+        Participation.objects.filter(edition=edition)
+        .exclude(matches__status=Match.Status.ACTIVE)
+        .select_related("school__region")
+        .order_by("school__name", "pk")
+    )
+    if region:
+        participations = [p for p in participations if p.school.region.slug == region]
+    companies = company_features(edition=edition)
+    features = companies.features
+    weights, max_distance = weights_for(edition=edition)
+    rows_of = {int(c): i for i, c in enumerate(features.ids)}
+    excluded_pairs = set(
+        ExcludedPair.objects.filter(participation__in=participations).values_list("participation_id", "company_id")
+    )
+    pinned_matches = dict(
+        Match.objects.filter(participation__in=participations, pinned=True, company__isnull=False)
+        .exclude(status=Match.Status.REJECTED)
+        .values_list("participation_id", "company_id")
+    )
+    scores = np.full((len(participations), len(features.ids)), -np.inf)
+    parts_by_school: list[np.ndarray] = []
+    for i, participation in enumerate(participations):
+        school = school_features(participation=participation, area_slugs=companies.area_slugs)
+        scored = engine.score_all(school, features, weights)
+        allowed = scored.total.copy()
+        if max_distance is not None:
+            allowed[scored.distance_km > max_distance] = -np.inf
+        for participation_id, company_id in excluded_pairs:
+            if participation_id == participation.pk and company_id in rows_of:
+                allowed[rows_of[company_id]] = -np.inf
+        scores[i] = allowed
+        parts_by_school.append(scored.parts)
+    pinned = tuple(
+        (i, rows_of[pinned_matches[p.pk]])
+        for i, p in enumerate(participations)
+        if p.pk in pinned_matches and pinned_matches[p.pk] in rows_of
+    )
+    problem = assignment.AssignmentProblem(scores=scores, capacity=features.capacity, pinned=pinned)
+    solved = assignment.assign(problem, fairness=fairness)
+    chosen = dict(solved.pairs)
+    by_id = Company.objects.in_bulk([int(features.ids[c]) for c in chosen.values()])
+    proposal = []
+    for i, participation in enumerate(participations):
+        column = chosen.get(i)
+        if column is None:
+            proposal.append(ProposedPair(participation, None, None, {}))
+            continue
+        parts = dict(zip(engine.PARTS, (float(v) for v in parts_by_school[i][column]), strict=True))
+        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], float(scores[i, column]), parts))
+    return proposal
+
+
+@transaction.atomic
+def assignment_apply(*, proposal: list[ProposedPair], by: User | None) -> list[Match]:
+    """Record the proposal as proposed matches (schools and companies then accept them)."""
+    created = []
+    for pair in proposal:
+        if pair.company is None:
+            continue
+        existing = Match.objects.filter(participation=pair.participation, company=pair.company).first()
+        if existing:
+            created.append(existing)
+            continue
+        created.append(
+            Match.objects.create(
+                participation=pair.participation,
+                company=pair.company,
+                score=pair.score,
+                parts=pair.parts,
+                decided_by=by,
+            )
+        )
+    return created
