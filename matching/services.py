@@ -70,21 +70,17 @@ def _excluded(participation: Participation) -> dict[int, str]:
 
 
 def _sentence(
-    *, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, distance_km: float, elements: list[str]
+    *, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, elements: list[str]
 ) -> str:
-    """One plain Dutch-first sentence: distance; strength in the school's weakest element; fitting study areas."""
-    features = companies.features
-    parts = [_("%(km)s km") % {"km": f"{distance_km:.0f}"}]
-    if school.need is not None and school.need.max() > 0:
-        weakest = int(np.argmax(school.need))
-        if features.expertise[row, weakest] > 0:
-            parts.append(_("strong in %(element)s, your weakest element") % {"element": elements[weakest]})
-    common = np.flatnonzero(features.study_areas[row] & school.target_areas)
-    if common.size:
-        slugs = [companies.area_slugs[i] for i in common]
+    """One plain sentence: distance; strength in one of the school's weakest elements; fitting study areas."""
+    why = engine.explain(row, school, companies.features)
+    parts = [_("%(km)s km") % {"km": f"{why.distance_km:.0f}"}]
+    if why.element is not None and why.element < len(elements):
+        parts.append(_("strong in %(element)s, one of your weakest elements") % {"element": elements[why.element]})
+    if why.study_areas:
+        slugs = [companies.area_slugs[i] for i in why.study_areas[:2]]
         names = dict(StudyArea.objects.filter(slug__in=slugs).values_list("slug", "name"))
-        labels = [names[companies.area_slugs[i]] for i in common[:2]]
-        parts.append(_("core activity fits %(areas)s") % {"areas": ", ".join(labels)})
+        parts.append(_("core activity fits %(areas)s") % {"areas": ", ".join(names[s] for s in slugs)})
     return "; ".join(parts)
 
 
@@ -113,7 +109,6 @@ def ranking_for(
     )
     wanted = [row.company_id for row in ranking.rows] + [company_id for company_id, _reason in ranking.excluded]
     by_id = Company.objects.in_bulk(wanted)
-    rows_of = {int(c): i for i, c in enumerate(companies.features.ids)}
     elements = [e.short_label for e in KeyElement.objects.filter(framework_id=_framework_id()).order_by("number")]
     result = RankingResult(participation=participation, need_is_neutral=ranking.need_is_neutral)
     for row in ranking.rows:
@@ -123,13 +118,7 @@ def ranking_for(
                 total=float(row.total),
                 parts={k: float(v) for k, v in row.parts.items()},
                 distance_km=float(row.distance_km),
-                sentence=_sentence(
-                    school=school,
-                    companies=companies,
-                    row=rows_of[row.company_id],
-                    distance_km=float(row.distance_km),
-                    elements=elements,
-                ),
+                sentence=_sentence(school=school, companies=companies, row=row.company_row, elements=elements),
             )
         )
     for company_id, reason in ranking.excluded:
