@@ -26,8 +26,8 @@ def nav_hrefs(page: Page) -> list[str]:
 def expected_nav(world: World, role: str) -> list[str]:
     home = ["/", "/"]  # the brand link and the dashboard entry
     return {
-        "coordinator": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/import/", "/gebruikers/"],
-        "adviser": [*home, "/scholen/", "/bedrijven/", "/metingen/"],
+        "coordinator": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/", "/import/", "/gebruikers/"],
+        "adviser": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/"],
         "own_school": [*home, world.school.get_absolute_url()],
         "company": [*home, world.company.get_absolute_url()],
         "juror": home,

@@ -69,9 +69,7 @@ def _excluded(participation: Participation) -> dict[int, str]:
     return dict(ExcludedPair.objects.filter(participation=participation).values_list("company_id", "reason"))
 
 
-def _sentence(
-    *, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, elements: list[str]
-) -> str:
+def _sentence(*, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, elements: list[str]) -> str:
     """One plain sentence: distance; strength in one of the school's weakest elements; fitting study areas."""
     why = engine.explain(row, school, companies.features)
     parts = [_("%(km)s km") % {"km": f"{why.distance_km:.0f}"}]
@@ -167,6 +165,7 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
         .values_list("participation_id", "company_id")
     )
     scores = np.full((len(participations), len(features.ids)), -np.inf)
+    totals = np.zeros_like(scores)
     parts_by_school: list[np.ndarray] = []
     for i, participation in enumerate(participations):
         school = school_features(participation=participation, area_slugs=companies.area_slugs)
@@ -178,13 +177,20 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
             if participation_id == participation.pk and company_id in rows_of:
                 allowed[rows_of[company_id]] = -np.inf
         scores[i] = allowed
+        totals[i] = scored.total
         parts_by_school.append(scored.parts)
     pinned = tuple(
         (i, rows_of[pinned_matches[p.pk]])
         for i, p in enumerate(participations)
         if p.pk in pinned_matches and pinned_matches[p.pk] in rows_of
     )
-    problem = assignment.AssignmentProblem(scores=scores, capacity=features.capacity, pinned=pinned)
+    # The features count open proposals against capacity; the schools re-assigned here give theirs back.
+    capacity = features.capacity.copy()
+    reopened = Match.objects.filter(participation__in=participations, status=Match.Status.PROPOSED)
+    for company_id in reopened.values_list("company_id", flat=True):
+        if company_id in rows_of:
+            capacity[rows_of[company_id]] += 1
+    problem = assignment.AssignmentProblem(scores=scores, capacity=capacity, pinned=pinned)
     solved = assignment.assign(problem, fairness=fairness)
     chosen = dict(solved.pairs)
     by_id = Company.objects.in_bulk([int(features.ids[c]) for c in chosen.values()])
@@ -195,7 +201,7 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
             proposal.append(ProposedPair(participation, None, None, {}))
             continue
         parts = dict(zip(engine.PARTS, (float(v) for v in parts_by_school[i][column]), strict=True))
-        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], float(scores[i, column]), parts))
+        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], float(totals[i, column]), parts))
     return proposal
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
     path("metingen/", include("baseline.urls")),
+    path("koppeling/", include("matching.urls")),
     path("rapporten/", include("reports.urls")),
     path("api/v1/", include("partners.api_urls")),
     path("api/v1/", include("baseline.api_urls")),

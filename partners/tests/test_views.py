@@ -22,7 +22,7 @@ def nav_labels(response) -> list[str]:
 def test_coordinator_dashboard_shows_edition_counts_and_management_links(world):
     response = client_for(world.users["coordinator"]).get(reverse("dashboard"))
     assert response.context["coordinator"]["participating"] == 3
-    assert nav_labels(response) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Importeren", "Gebruikers"]
+    assert nav_labels(response) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
     status_bars = {bar.label: bar.value for bar in response.context["coordinator"]["status_chart"].bars}
     assert status_bars["Ingeschreven"] == 3
     assert "<svg" in response.text
@@ -66,11 +66,11 @@ def test_user_without_role_is_told_whom_to_ask(db):
 def test_interface_is_dutch_even_for_an_english_browser_and_english_on_request(world):
     client = client_for(world.users["coordinator"])
     dutch = client.get(reverse("dashboard"), headers={"Accept-Language": "en-US,en;q=0.9"})
-    assert nav_labels(dutch) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Importeren", "Gebruikers"]
+    assert nav_labels(dutch) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
     assert '<html lang="nl"' in dutch.text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("dashboard"))
-    assert nav_labels(english) == ["Dashboard", "Schools", "Companies", "Measurements", "Import", "Users"]
+    assert nav_labels(english) == ["Dashboard", "Schools", "Companies", "Measurements", "Matches", "Import", "Users"]
     assert '<html lang="en"' in english.text
 
 

@@ -1,0 +1,159 @@
+"""Decisions on matches (koppelingen): propose, accept per side, reject, no match, exclude a pair.
+
+Every decision appends one line to `Match.note` ("YYYY-MM-DD HH:MM name: action – reason"), so the match carries its
+own history without an extra model. Views check permissions; these services check the state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import Company, Participation
+
+from . import engine
+from .features import company_features, school_features
+from .models import ExcludedPair, Match
+from .services import weights_for
+
+if TYPE_CHECKING:
+    from partners.models import User
+
+Side = Literal["school", "company"]
+
+#: Participation statuses that come before a match; a later status is never set back to "matched".
+_BEFORE_MATCHED = (Participation.Status.REGISTERED, Participation.Status.BASELINE)
+
+
+def log_line(*, by: User | None, action: str, reason: str = "") -> str:
+    """One history line: when, who, what and why."""
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    name = (by.get_full_name() or by.email) if by is not None else _("system")
+    line = f"{stamp} {name}: {action}"
+    reason = " ".join(reason.split())
+    return f"{line} – {reason}" if reason else line
+
+
+def _append(match: Match, line: str) -> None:
+    match.note = f"{match.note}\n{line}" if match.note else line
+
+
+def _required(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
+    return reason
+
+
+def _score_of(*, participation: Participation, company: Company) -> tuple[float | None, dict[str, float]]:
+    """The company's current score and parts for the school, or (None, {}) without a mentor profile."""
+    companies = company_features(edition=participation.edition)
+    rows = {int(c): i for i, c in enumerate(companies.features.ids)}
+    if company.pk not in rows:
+        return None, {}
+    weights, _max_distance = weights_for(edition=participation.edition)
+    school = school_features(participation=participation, area_slugs=companies.area_slugs)
+    scored = engine.score_all(school, companies.features, weights)
+    row = rows[company.pk]
+    parts = {part: float(value) for part, value in zip(engine.PARTS, scored.parts[row], strict=True)}
+    return float(scored.total[row]), parts
+
+
+def _close_open_proposals(*, participation: Participation, by: User | None, action: str) -> None:
+    for open_match in Match.objects.select_for_update().filter(
+        participation=participation, status=Match.Status.PROPOSED
+    ):
+        open_match.status = Match.Status.REJECTED
+        _append(open_match, log_line(by=by, action=action))
+        open_match.save(update_fields=["status", "note", "updated_at"])
+
+
+def _refuse_if_matched(participation: Participation) -> None:
+    if Match.objects.filter(participation=participation, status=Match.Status.ACTIVE).exists():
+        raise ValidationError(_("This school already has an active mentor company."), code="already_matched")
+
+
+@transaction.atomic
+def match_propose(*, participation: Participation, company: Company, by: User | None, note: str = "") -> Match:
+    """Propose a mentor company to a school; an earlier open proposal for the school is rejected as superseded."""
+    _refuse_if_matched(participation)
+    if ExcludedPair.objects.filter(participation=participation, company=company).exists():
+        raise ValidationError(_("This company is excluded for this school."), code="excluded_pair")
+    _close_open_proposals(participation=participation, by=by, action=_("superseded by a new proposal"))
+    score, parts = _score_of(participation=participation, company=company)
+    match = Match(participation=participation, company=company, score=score, parts=parts, decided_by=by)
+    _append(match, log_line(by=by, action=_("proposed %(company)s") % {"company": company.name}, reason=note))
+    match.save()
+    return match
+
+
+@transaction.atomic
+def match_accept(*, match: Match, by: User | None, side: Side) -> Match:
+    """Accept one side of a proposed match; when both sides accepted, the match is active and the school matched."""
+    match = Match.objects.select_for_update().select_related("participation").get(pk=match.pk)
+    if match.status not in (Match.Status.PROPOSED, Match.Status.ACTIVE):
+        raise ValidationError(_("Only a proposed match can be accepted."), code="not_proposed")
+    field = {"school": "school_accepted_at", "company": "company_accepted_at"}[side]
+    if getattr(match, field) is not None:
+        return match  # accepting twice changes nothing
+    setattr(match, field, timezone.now())
+    label = _("accepted for the school") if side == "school" else _("accepted for the company")
+    _append(match, log_line(by=by, action=label))
+    if match.school_accepted_at and match.company_accepted_at:
+        match.status = Match.Status.ACTIVE
+        _append(match, log_line(by=by, action=_("match active")))
+        participation = match.participation
+        if participation.status in _BEFORE_MATCHED:
+            participation.status = Participation.Status.MATCHED
+            participation.save(update_fields=["status"])
+    match.save()
+    return match
+
+
+@transaction.atomic
+def match_reject(*, match: Match, by: User | None, reason: str) -> Match:
+    """Reject a proposed match, with the reason."""
+    reason = _required(reason)
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status != Match.Status.PROPOSED:
+        raise ValidationError(_("Only a proposed match can be rejected."), code="not_proposed")
+    match.status = Match.Status.REJECTED
+    match.decided_by = by
+    _append(match, log_line(by=by, action=_("rejected"), reason=reason))
+    match.save()
+    return match
+
+
+@transaction.atomic
+def match_no_match(*, participation: Participation, by: User | None, reason: str) -> Match:
+    """Record that no suitable mentor company was found for the school (open proposals are closed)."""
+    reason = _required(reason)
+    _refuse_if_matched(participation)
+    _close_open_proposals(participation=participation, by=by, action=_("closed: no match"))
+    match = Match(participation=participation, company=None, status=Match.Status.NO_MATCH, decided_by=by)
+    _append(match, log_line(by=by, action=_("no match"), reason=reason))
+    match.save()
+    return match
+
+
+@transaction.atomic
+def pair_exclude(*, participation: Participation, company: Company, by: User | None, reason: str) -> ExcludedPair:
+    """Rule a company out for a school; an open proposal of that pair is rejected with the same reason."""
+    reason = _required(reason)
+    if Match.objects.filter(participation=participation, company=company, status=Match.Status.ACTIVE).exists():
+        raise ValidationError(_("This company is the school's active mentor."), code="already_matched")
+    pair, _created = ExcludedPair.objects.update_or_create(
+        participation=participation, company=company, defaults={"reason": reason[:300], "created_by": by}
+    )
+    for open_match in Match.objects.select_for_update().filter(
+        participation=participation, company=company, status=Match.Status.PROPOSED
+    ):
+        open_match.status = Match.Status.REJECTED
+        open_match.decided_by = by
+        _append(open_match, log_line(by=by, action=_("excluded"), reason=reason))
+        open_match.save()
+    return pair

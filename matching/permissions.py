@@ -1,0 +1,75 @@
+"""Who may do what in matching (koppeling). Visibility itself is `matches_visible_to(user)` (404 outside it).
+
+- coordinators and the advisers of the school's region rank companies for a school, propose, reject, exclude a
+  pair and record that no match was found;
+- a school member accepts the school's side of a proposed match, a company member the company's side;
+- jurors see nothing of matching.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Match
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from partners.models import Participation, User
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_rank_for(user: User, participation: Participation) -> bool:
+    """See the ranking of mentor companies for a school (scores of every company)."""
+    if not _active(user):
+        return False
+    return user.is_coordinator or participation.school.region_id in user.adviser_region_ids
+
+
+def can_decide(user: User, participation: Participation) -> bool:
+    """Propose, reject, exclude a pair, record no match."""
+    return can_rank_for(user, participation)
+
+
+def can_accept_as_school(user: User, match: Match) -> bool:
+    return _active(user) and match.participation.school_id in user.school_ids
+
+
+def can_accept_as_company(user: User, match: Match) -> bool:
+    return _active(user) and match.company_id is not None and match.company_id in user.company_ids
+
+
+def can_view_matches(user: User) -> bool:
+    """The match list: the central team, advisers, school and company members (not jurors)."""
+    if not _active(user):
+        return False
+    return user.is_coordinator or user.is_adviser or bool(user.school_ids) or bool(user.company_ids)
+
+
+def matches_visible_to(user: User) -> QuerySet[Match]:
+    """Coordinators all; advisers their region's; school and company members their own; everyone else none."""
+    matches = Match.objects.all()
+    if not _active(user):
+        return matches.none()
+    if user.is_coordinator:
+        return matches
+    scope = (
+        Q(participation__school__region_id__in=user.adviser_region_ids)
+        | Q(participation__school_id__in=user.school_ids)
+        | Q(company_id__in=user.company_ids)
+    )
+    return matches.filter(scope)
+
+
+def navigation_for(user: User) -> list[dict[str, str]]:
+    """Menu entry of the matching app: the matches list for advisers and coordinators."""
+    if _active(user) and (user.is_coordinator or user.is_adviser):
+        return [{"label": _("Matches"), "url": reverse("matching:match-list")}]
+    return []
