@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from partners.models import Edition, Participation, School
+from partners.models import Company, Edition, Participation, School
 from stempact.charts import BarChart, bar_chart
 
 from . import decisions, services
@@ -116,10 +116,14 @@ def school_ranking(request: HttpRequest, participation_id: int) -> HttpResponse:
     context = _ranking_context(participation, filters)
     if request.htmx and not request.htmx.boosted:
         return render(request, "matching/_ranking_results.html", context)
+    exclude_form = ExcludeForm(participation=participation)
+    # Offer the companies on this page: an edition can have 18,000 mentor profiles, too many for one <select>.
+    shown = [row.company.pk for row in context["ranking"].rows] + [x.company.pk for x in context["ranking"].left_out]
+    exclude_form.fields["company"].queryset = Company.objects.filter(pk__in=shown).order_by("name")  # type: ignore[attr-defined]
     context |= {
         "filters": filters,
         "matches": _school_matches(participation),
-        "exclude_form": ExcludeForm(participation=participation),
+        "exclude_form": exclude_form,
         "no_match_form": ReasonForm(auto_id="no-match-%s"),
         "school": participation.school,
     }

@@ -15,6 +15,9 @@ from partners.tests.roles import client_for
 pytestmark = pytest.mark.django_db
 
 
+DUTCH_COORDINATOR_MENU = ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
+
+
 def nav_labels(response) -> list[str]:
     return [item["label"] for item in response.context["nav_items"]]
 
@@ -22,7 +25,7 @@ def nav_labels(response) -> list[str]:
 def test_coordinator_dashboard_shows_edition_counts_and_management_links(world):
     response = client_for(world.users["coordinator"]).get(reverse("dashboard"))
     assert response.context["coordinator"]["participating"] == 3
-    assert nav_labels(response) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
+    assert nav_labels(response) == DUTCH_COORDINATOR_MENU
     status_bars = {bar.label: bar.value for bar in response.context["coordinator"]["status_chart"].bars}
     assert status_bars["Ingeschreven"] == 3
     assert "<svg" in response.text
@@ -66,7 +69,7 @@ def test_user_without_role_is_told_whom_to_ask(db):
 def test_interface_is_dutch_even_for_an_english_browser_and_english_on_request(world):
     client = client_for(world.users["coordinator"])
     dutch = client.get(reverse("dashboard"), headers={"Accept-Language": "en-US,en;q=0.9"})
-    assert nav_labels(dutch) == ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
+    assert nav_labels(dutch) == DUTCH_COORDINATOR_MENU
     assert '<html lang="nl"' in dutch.text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("dashboard"))
