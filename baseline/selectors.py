@@ -18,24 +18,26 @@ if TYPE_CHECKING:
     from partners.models import User
 
 
-def measurements_for(*, user: User) -> QuerySet[Measurement]:
-    return (
-        Measurement.objects.visible_to(user)
-        .select_related(
-            "participation__school__region",
-            "participation__edition__baseline_settings",
-            "framework",
-            "based_on",
-        )
-        .prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=CriterionAssessment.objects.select_related("criterion__element").prefetch_related("evidence"),
-            ),
-            Prefetch("element_advice", queryset=ElementAdvice.objects.select_related("element")),
-            "focus_elements",
-        )
+def with_details(measurements: QuerySet[Measurement]) -> QuerySet[Measurement]:
+    """Everything the pages, the API, the report and the matching read of a measurement, in a constant number of
+    queries: school, edition settings, assessments with their criterion and evidence, advice, focus elements."""
+    return measurements.select_related(
+        "participation__school__region",
+        "participation__edition__baseline_settings",
+        "framework",
+        "based_on",
+    ).prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=CriterionAssessment.objects.select_related("criterion__element").prefetch_related("evidence"),
+        ),
+        Prefetch("element_advice", queryset=ElementAdvice.objects.select_related("element")),
+        "focus_elements",
     )
+
+
+def measurements_for(*, user: User) -> QuerySet[Measurement]:
+    return with_details(Measurement.objects.visible_to(user))
 
 
 def measurement_detail_for(*, user: User, measurement_id: int) -> Measurement:

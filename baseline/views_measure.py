@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -214,20 +214,11 @@ def measurement_list(request: HttpRequest) -> HttpResponse:
             Q(school__region_id__in=user.adviser_region_ids) | Q(school_id__in=user.school_ids)
         )
     rows = {p.pk: ListRow(p) for p in participations.order_by("school__name")}
-    measurements = (
-        Measurement.objects.filter(participation_id__in=rows)
-        .annotate(
-            measured=Count("assessments"),
-            answered=Count("assessments", filter=Q(assessments__level__isnull=False)),
-        )
-        .order_by()
-    )
-    for measurement in measurements:
-        row = rows[measurement.participation_id]
-        if measurement.kind == Measurement.Kind.END:
-            row.end = measurement
-        else:
-            row.baseline = measurement
+    found = selectors.measurements_by_participation(participation_ids=list(rows))
+    for participation_id, row in rows.items():
+        kinds = found.get(participation_id, {})
+        row.baseline = kinds.get(Measurement.Kind.BASELINE)
+        row.end = kinds.get(Measurement.Kind.END)
 
     if not oversees and len(rows) == 1:
         (only,) = rows.values()

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 
-from baseline.models import CriterionAssessment, Measurement
-from baseline.selectors import scorecard_for
+from baseline.models import Measurement
+from baseline.selectors import scorecard_for, with_details
 from partners.models import CompanySite, Edition, Participation, StudyArea
 
 from .engine import CompanyFeatures, SchoolFeatures
@@ -132,11 +132,7 @@ def school_features(*, participation: Participation, area_slugs: tuple[str, ...]
     """A school's features: location, need vector from its baseline (None without one), study areas, past partners."""
     school = participation.school
     baseline = (
-        Measurement.objects.select_related("participation__edition__baseline_settings")
-        .prefetch_related(
-            Prefetch("assessments", queryset=CriterionAssessment.objects.select_related("criterion__element")),
-            "focus_elements",
-        )
+        with_details(Measurement.objects.all())
         .filter(
             participation=participation,
             kind=Measurement.Kind.BASELINE,

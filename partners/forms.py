@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Edition, Membership, Region, Role, School
+from .models import SCOPE_FIELD, Company, Edition, Membership, Region, Role, School
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -29,12 +29,10 @@ class InviteForm(forms.Form):
         Edition.objects.all(), required=False, label=_("Edition"), help_text=_("For jurors.")
     )
 
-    SCOPE = {Role.ADVISER: "region", Role.SCHOOL: "school", Role.COMPANY: "company"}
-
     def clean(self) -> dict:
         data = super().clean() or {}
         role = data.get("role")
-        needed = self.SCOPE.get(role)  # type: ignore[call-overload]
+        needed = SCOPE_FIELD.get(role)  # type: ignore[call-overload]
         for field in ("region", "school", "company"):
             if field == needed and not data.get(field):
                 self.add_error(field, _("Required for this role."))

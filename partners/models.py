@@ -115,6 +115,10 @@ class Role(models.TextChoices):
     JUROR = "juror", _("Juror")
 
 
+#: The field each role is tied to (coordinator and juror are tied to none).
+SCOPE_FIELD = {Role.ADVISER: "region", Role.SCHOOL: "school", Role.COMPANY: "company"}
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def with_related(self) -> MembershipQuerySet:
         return self.select_related("user", "region", "school", "company", "edition")
@@ -178,8 +182,7 @@ class Membership(models.Model):
         return f"{self.get_role_display()} ({scope})" if scope else str(self.get_role_display())
 
     def clean(self) -> None:
-        required = {Role.ADVISER: "region", Role.SCHOOL: "school", Role.COMPANY: "company"}
-        field = required.get(self.role)  # type: ignore[call-overload]
+        field = SCOPE_FIELD.get(self.role)  # type: ignore[call-overload]
         if field and getattr(self, f"{field}_id") is None:
             raise ValidationError({field: _("Required for this role.")})
         for other in ("region", "school", "company"):

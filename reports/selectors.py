@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baseline import scoring
-from baseline.models import CriterionAssessment, ElementAdvice, KeyElement, Measurement
+from baseline.models import KeyElement, Measurement
 from baseline.scale import LABEL_LEVEL_NAMES
-from baseline.selectors import ElementSection, element_radar, element_sections, scorecard_for
+from baseline.selectors import ElementSection, element_radar, element_sections, scorecard_for, with_details
 from stempact.charts import RadarChart
 
 from .models import Report
@@ -33,17 +33,7 @@ def report_detail_for(*, user: User, report_id: int) -> Report:
 
 def _measurement_for_report(measurement_id: int) -> Measurement:
     """Everything the report shows, without a user scope: the task runs for the person who asked, already checked."""
-    return (
-        Measurement.objects.select_related(
-            "participation__school", "participation__edition__baseline_settings", "framework"
-        )
-        .prefetch_related(
-            Prefetch("assessments", queryset=CriterionAssessment.objects.select_related("criterion__element")),
-            Prefetch("element_advice", queryset=ElementAdvice.objects.select_related("element")),
-            Prefetch("focus_elements", queryset=KeyElement.objects.order_by("number")),
-        )
-        .get(pk=measurement_id)
-    )
+    return with_details(Measurement.objects.all()).get(pk=measurement_id)
 
 
 @dataclass(frozen=True)
