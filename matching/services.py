@@ -88,11 +88,16 @@ def ranking_for(
     limit: int = 10,
     max_distance_km: float | None = None,
     study_area: str | None = None,
+    weights: engine.Weights | None = None,
 ) -> RankingResult:
-    """The best mentor companies for a school, with their score parts, a sentence each, and who was left out why."""
+    """The best mentor companies for a school, with their score parts, a sentence each, and who was left out why.
+
+    `weights` overrides the edition's weights (the weights page previews unsaved weights this way).
+    """
     edition = participation.edition
     companies = company_features(edition=edition)
-    weights, edition_max = weights_for(edition=edition)
+    edition_weights, edition_max = weights_for(edition=edition)
+    weights = weights or edition_weights
     school = school_features(participation=participation, area_slugs=companies.area_slugs)
     excluded = _excluded(participation)
     area_index = companies.area_slugs.index(study_area) if study_area in companies.area_slugs else None

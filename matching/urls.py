@@ -1,6 +1,6 @@
 """URLs of matching (koppeling), mounted at /koppeling/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("school/<int:participation_id>/geen/", views.no_match, name="no-match"),
     path("match/<int:pk>/accept/", views.match_accept, name="match-accept"),
     path("match/<int:pk>/reject/", views.match_reject, name="match-reject"),
+    path("", include("matching.urls_edition")),
+    path("", include("matching.urls_profile")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partners",
     "baseline",
     "matching",
+    "actionplans",
     "reports",
 ]
 

@@ -1,0 +1,7 @@
+"""URLs of the SMART improvement action plans, mounted at /actieplan/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "actionplans"
+
+urlpatterns: list = []
