@@ -12,12 +12,13 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from partners.demo import ADVISER_EMAIL, COORDINATOR_EMAIL
-from partners.models import Participation, User
+from partners.demo import ADVISER_EMAIL, COORDINATOR_EMAIL, generated_schools
+from partners.models import Edition, Participation, User
 
 from . import services
-from .models import Criterion, Measurement
+from .models import Criterion, CriterionAssessment, Measurement
 
 #: From the source's example baseline report: (Toepassing, Werkpunt) per key element.
 EXAMPLE_TEXTS: dict[int, tuple[str, str]] = {
@@ -136,3 +137,71 @@ def build_demo_measurements() -> MeasurementReport:
             _fill(end, by=coordinator, adviser=adviser, levels=_levels(seed, criteria, shift=1), meeting=end_meeting)
             report.created += 1
     return report
+
+
+#: With --scale large, this share of the generated schools has a finalised baseline; the rest is still measuring.
+LARGE_BASELINE_SHARE = 0.7
+LARGE_BATCH = 2_000
+
+
+@transaction.atomic
+def build_large_baselines(*, share: float = LARGE_BASELINE_SHARE, seed: int = 2026) -> int:
+    """Finalised baselines, written in bulk, for a seeded share of the generated schools in the current edition.
+
+    Only for benchmarks (matching an edition of 1,000 schools): no history events, no texts, levels only.
+    Idempotent: a participation with a baseline is left alone. Returns how many were created.
+    """
+    edition = Edition.objects.current()
+    if edition is None:
+        return 0
+    rng = random.Random(seed)
+    candidates = list(
+        Participation.objects.filter(edition=edition, school__in=generated_schools())
+        .exclude(measurements__kind=Measurement.Kind.BASELINE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = [pk for pk in candidates if rng.random() < share]
+    if not chosen:
+        return 0
+    config = services.edition_settings(edition=edition)
+    criteria = list(config.criteria.order_by("number"))
+    focus = list(config.framework.elements.filter(number__in=FOCUS).values_list("pk", flat=True))
+    now = timezone.now()
+    Measurement.objects.bulk_create(
+        [
+            Measurement(
+                participation_id=pk,
+                kind=Measurement.Kind.BASELINE,
+                status=Measurement.Status.FINALISED,
+                framework=config.framework,
+                submitted_at=now,
+                finalised_at=now,
+            )
+            for pk in chosen
+        ],
+        batch_size=LARGE_BATCH,
+    )
+    measurements = dict(
+        Measurement.objects.filter(participation_id__in=chosen, kind=Measurement.Kind.BASELINE).values_list(
+            "participation_id", "pk"
+        )
+    )
+    levels = (0, 1, 1, 1, 2, 2, 2, 3)
+    CriterionAssessment.objects.bulk_create(
+        [
+            CriterionAssessment(measurement_id=measurements[pk], criterion=criterion, level=rng.choice(levels))
+            for pk in chosen
+            for criterion in criteria
+        ],
+        batch_size=LARGE_BATCH,
+    )
+    through = Measurement.focus_elements.through
+    through.objects.bulk_create(
+        [through(measurement_id=measurements[pk], keyelement_id=element) for pk in chosen for element in focus],
+        batch_size=LARGE_BATCH,
+    )
+    Participation.objects.filter(pk__in=chosen, status=Participation.Status.REGISTERED).update(
+        status=Participation.Status.BASELINE
+    )
+    return len(chosen)

@@ -7,15 +7,17 @@ that edition changes (the cache key carries a stamp of those tables), so a ranki
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 
-from baseline.models import Measurement
-from baseline.selectors import scorecard_for, with_details
-from partners.models import CompanySite, Edition, Participation, StudyArea
+from baseline.models import CriterionAssessment, KeyElement, Measurement
+from baseline.selectors import scorecard_for
+from partners.models import CompanySite, Edition, Participation, School, StudyArea
 
 from .engine import CompanyFeatures, SchoolFeatures
 from .models import Match, MentorProfile, Offer
@@ -128,38 +130,67 @@ def _build_company_features(edition: Edition) -> EditionCompanies:
     return EditionCompanies(features=features, profile_ids=profile_ids, area_slugs=slugs)
 
 
-def school_features(*, participation: Participation, area_slugs: tuple[str, ...]) -> SchoolFeatures:
-    """A school's features: location, need vector from its baseline (None without one), study areas, past partners."""
-    school = participation.school
-    baseline = (
-        with_details(Measurement.objects.all())
-        .filter(
-            participation=participation,
+def schools_features(
+    *, participations: Sequence[Participation], area_slugs: tuple[str, ...]
+) -> dict[int, SchoolFeatures]:
+    """Per participation id, the school's features, in a constant number of queries however many schools.
+
+    A school's features: its location, the need vector from its submitted or finalised baseline (None without one:
+    the need part is then neutral), the study areas it offers, and the companies it had an active match with in
+    other editions.
+    """
+    if not participations:
+        return {}
+    ids = [p.pk for p in participations]
+    school_ids = {p.school_id for p in participations}
+    baselines = (
+        Measurement.objects.filter(
+            participation_id__in=ids,
             kind=Measurement.Kind.BASELINE,
             status__in=[Measurement.Status.SUBMITTED, Measurement.Status.FINALISED],
         )
-        .first()
+        .select_related("participation__edition__baseline_settings")
+        .prefetch_related(
+            Prefetch("assessments", queryset=CriterionAssessment.objects.select_related("criterion__element")),
+            Prefetch("focus_elements", queryset=KeyElement.objects.only("id", "number")),
+        )
     )
-    need = None
-    if baseline is not None:
-        card = scorecard_for(baseline)
-        focus = {e.number for e in baseline.focus_elements.all()}
-        need = np.zeros(ELEMENTS)
-        for element in card.elements:
-            if element.percentage is not None:
-                weight = 1.0 if element.element in focus else NON_FOCUS_NEED_WEIGHT
-                need[element.element - 1] = weight * (1 - element.percentage / 100)
-    offered = set(school.study_areas.values_list("slug", flat=True))
-    previous = frozenset(
-        Match.objects.filter(participation__school=school, status=Match.Status.ACTIVE, company__isnull=False)
-        .exclude(participation=participation)
-        .values_list("company_id", flat=True)
-    )
-    return SchoolFeatures(
-        id=school.pk,
-        lat=math.radians(school.latitude or 0.0),
-        lon=math.radians(school.longitude or 0.0),
-        need=need,
-        target_areas=np.array([slug in offered for slug in area_slugs], dtype=bool),
-        previous_partners=previous,
-    )
+    needs = {baseline.participation_id: _need(baseline) for baseline in baselines}
+    offered: dict[int, set[str]] = defaultdict(set)
+    through = School.study_areas.through.objects.filter(school_id__in=school_ids)
+    for school_id, slug in through.values_list("school_id", "studyarea__slug"):
+        offered[school_id].add(slug)
+    partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    earlier = Match.objects.filter(
+        participation__school_id__in=school_ids, status=Match.Status.ACTIVE, company__isnull=False
+    ).values_list("participation__school_id", "participation_id", "company_id")
+    for school_id, participation_id, company_id in earlier:
+        partners[school_id].append((participation_id, company_id))
+    return {
+        p.pk: SchoolFeatures(
+            id=p.school_id,
+            lat=math.radians(p.school.latitude or 0.0),
+            lon=math.radians(p.school.longitude or 0.0),
+            need=needs.get(p.pk),
+            target_areas=np.array([slug in offered[p.school_id] for slug in area_slugs], dtype=bool),
+            previous_partners=frozenset(c for other, c in partners[p.school_id] if other != p.pk),
+        )
+        for p in participations
+    }
+
+
+def _need(baseline: Measurement) -> np.ndarray:
+    """How much each key element needs improving: 1 - its score, full weight for a focus element, else half."""
+    card = scorecard_for(baseline)
+    focus = {e.number for e in baseline.focus_elements.all()}
+    need = np.zeros(ELEMENTS)
+    for element in card.elements:
+        if element.percentage is not None:
+            weight = 1.0 if element.element in focus else NON_FOCUS_NEED_WEIGHT
+            need[element.element - 1] = weight * (1 - element.percentage / 100)
+    return need
+
+
+def school_features(*, participation: Participation, area_slugs: tuple[str, ...]) -> SchoolFeatures:
+    """One school's features (see `schools_features`)."""
+    return schools_features(participations=[participation], area_slugs=area_slugs)[participation.pk]

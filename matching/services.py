@@ -13,7 +13,7 @@ from baseline.models import KeyElement
 from partners.models import Company, Edition, Participation, StudyArea
 
 from . import assignment, engine
-from .features import EditionCompanies, company_features, school_features
+from .features import EditionCompanies, company_features, school_features, schools_features
 from .models import ExcludedPair, Match, MatchWeights
 
 if TYPE_CHECKING:
@@ -172,15 +172,17 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
     scores = np.full((len(participations), len(features.ids)), -np.inf)
     totals = np.zeros_like(scores)
     parts_by_school: list[np.ndarray] = []
+    schools = schools_features(participations=participations, area_slugs=companies.area_slugs)
+    excluded_by_school: dict[int, list[int]] = {}
+    for participation_id, company_id in excluded_pairs:
+        if company_id in rows_of:
+            excluded_by_school.setdefault(participation_id, []).append(rows_of[company_id])
     for i, participation in enumerate(participations):
-        school = school_features(participation=participation, area_slugs=companies.area_slugs)
-        scored = engine.score_all(school, features, weights)
+        scored = engine.score_all(schools[participation.pk], features, weights)
         allowed = scored.total.copy()
         if max_distance is not None:
             allowed[scored.distance_km > max_distance] = -np.inf
-        for participation_id, company_id in excluded_pairs:
-            if participation_id == participation.pk and company_id in rows_of:
-                allowed[rows_of[company_id]] = -np.inf
+        allowed[excluded_by_school.get(participation.pk, [])] = -np.inf
         scores[i] = allowed
         totals[i] = scored.total
         parts_by_school.append(scored.parts)

@@ -1101,6 +1101,7 @@ def build_large(
         raise ValueError("The Postcode table has no Flemish postcodes; run the migrations first.")
     _build_large_schools(generate_schools(count=schools, places=places, seed=seed), report=report)
     _build_large_companies(generate_companies(count=companies, places=places, seed=seed), report=report)
+    _register_large_schools(report=report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1143,6 +1144,23 @@ def _build_large_schools(specs: list[GeneratedSchool], *, report: SeedReport) ->
     links = [through(school_id=ids[s.email], studyarea_id=areas[slug]) for s in missing for slug in s.study_areas]
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
     report.tally("school study areas", created=True, n=len(links))
+
+
+def _register_large_schools(*, report: SeedReport) -> None:
+    """Register the generated schools in the current edition, so matching can be measured on a full edition."""
+    edition = Edition.objects.current()
+    if edition is None:
+        return
+    registered = Participation.objects.filter(edition=edition).values("school_id")
+    missing = list(generated_schools().exclude(pk__in=registered).order_by("pk").values_list("pk", flat=True))
+    Participation.objects.bulk_create(
+        [
+            Participation(edition=edition, school_id=school_id, registered_at=_registered_at(edition, i))
+            for i, school_id in enumerate(missing)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    report.tally("participations (current edition)", created=True, n=len(missing))
 
 
 def _build_large_companies(specs: list[GeneratedCompany], *, report: SeedReport) -> None:

@@ -4,9 +4,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from baseline.tests.factories import filled_measurement
 from matching import services
+from matching.features import school_features, schools_features, study_area_slugs
 from matching.models import ExcludedPair, Match
 from matching.tests.helpers import profile
 from partners.models import CompanySite, StudyArea
@@ -95,3 +98,49 @@ def test_no_company_capacity_left_means_the_school_gets_none(db):
     profile(company, edition, capacity=0)
     [pair] = services.assignment_proposal(edition=edition)
     assert (pair.participation, pair.company) == (participation, None)
+
+
+def _register_schools(edition, count, *, baselines):
+    participations = []
+    for _ in range(count):
+        participation = f.ParticipationFactory(edition=edition)
+        participation.school.study_areas.set(StudyArea.objects.filter(slug="chemie"))
+        if baselines:
+            filled_measurement(participation, finalise=True, level=1)
+        participations.append(participation)
+    return participations
+
+
+def test_assignment_proposal_loads_the_schools_in_a_constant_number_of_queries(world):
+    profile(world.company, world.edition, capacity=20)
+    _register_schools(world.edition, 2, baselines=True)
+    services.assignment_proposal(edition=world.edition)  # warms the company feature cache
+    with CaptureQueriesContext(connection) as few:
+        small = services.assignment_proposal(edition=world.edition)
+    _register_schools(world.edition, 6, baselines=True)
+    services.assignment_proposal(edition=world.edition)
+    with CaptureQueriesContext(connection) as many:
+        large = services.assignment_proposal(edition=world.edition)
+    assert len(large) == len(small) + 6
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_bulk_school_features_equal_the_single_school_ones(world):
+    with_baseline, without = _register_schools(world.edition, 1, baselines=True) + _register_schools(
+        world.edition, 1, baselines=False
+    )
+    slugs = study_area_slugs()
+    bulk = schools_features(participations=[with_baseline, without], area_slugs=slugs)
+    for participation in (with_baseline, without):
+        single = school_features(participation=participation, area_slugs=slugs)
+        together = bulk[participation.pk]
+        assert (single.need is None) == (together.need is None)
+        if single.need is not None:
+            assert single.need.tolist() == together.need.tolist()
+        assert single.target_areas.tolist() == together.target_areas.tolist()
+        assert (single.lat, single.lon, single.previous_partners) == (
+            together.lat,
+            together.lon,
+            together.previous_partners,
+        )
+    assert bulk[with_baseline.pk].need is not None and bulk[without.pk].need is None

@@ -282,6 +282,11 @@ def test_seed_demo_scale_large_reports_what_it_generated_and_how_long_it_took():
     again = seed("--scale", "large", "--schools", "12", "--companies", "30")
     assert (demo.generated_schools().count(), demo.generated_companies().count()) == (12, 30)
     assert re.search(r"schools\s+0\s+0\s+12", again)
+    generated = Participation.objects.filter(school__in=demo.generated_schools())
+    assert generated.count() == 12
+    with_baseline = generated.filter(measurements__kind="baseline", measurements__status="finalised").distinct()
+    assert 0 < with_baseline.count() < 12
+    assert re.search(r"Finalised baselines of generated schools: \d+ created", output)
 
 
 @pytest.mark.django_db
@@ -293,7 +298,11 @@ def test_large_data_leaves_the_curated_demo_alone():
 
     assert School.objects.count() == curated["schools"] + 20
     assert Company.objects.count() == curated["companies"] + 40
-    assert Participation.objects.count() == curated["participations"]
+    assert Participation.objects.exclude(school__in=demo.generated_schools()).count() == curated["participations"]
+    # The generated schools are registered in the current edition, so matching can be measured on a full edition.
+    generated = Participation.objects.filter(school__in=demo.generated_schools())
+    assert generated.count() == 20
+    assert set(generated.values_list("edition", flat=True)) == {Edition.objects.current().pk}
 
 
 def test_generators_are_deterministic_and_prefix_stable():

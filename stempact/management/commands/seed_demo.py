@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from baseline.demo import build_demo_measurements
+from baseline.demo import build_demo_measurements, build_large_baselines
 from matching.demo import build_demo_profiles
 from partners.demo import LARGE_COMPANIES, LARGE_SCHOOLS, SeedReport, build_demo, build_large
 
@@ -72,6 +72,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Generating {schools:,} schools and {companies:,} companies ...")
             large = build_large(schools=schools, companies=companies)
             self._summary("Generated data (--scale large)", large)
+            baselines = build_large_baselines()
+            self.stdout.write(f"Finalised baselines of generated schools: {baselines:,} created")
         profiles = build_demo_profiles()
         self.stdout.write(f"Mentor profiles in the current edition: {profiles} created")
         self._credentials(demo)
