@@ -85,8 +85,42 @@ def main() -> None:
             f"(min {min(times):.1f}, max {max(times):.1f}); goal < 150 ms"
         )
         print(f"ranking page queries: {len(queries)}")
+        measure_assignment(edition)
     finally:
         shutil.rmtree(WORKDIR, ignore_errors=True)
+
+
+def measure_assignment(edition: object) -> None:
+    """The global assignment of the whole edition as the service computes it (what the page and the CLI call)."""
+    import resource
+    import tracemalloc
+
+    from matching import services
+    from partners.models import Participation
+
+    schools = Participation.objects.filter(edition=edition).count()
+    timings = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            proposal = services.assignment_proposal(edition=edition)
+            timings.append(time.perf_counter() - t0)
+    assigned = [pair for pair in proposal if pair.company is not None]
+    scores = [pair.score for pair in assigned]
+    print(f"assignment proposal, {schools:,} registered schools: median {statistics.median(timings):.2f} s of 3")
+    print(f"  (min {min(timings):.2f}, max {max(timings):.2f}); goal < 3 s; {len(queries)} queries")
+    print(f"  assigned {len(assigned):,}, lowest score {min(scores):.3f}, total {sum(scores):.1f}")
+    t0 = time.perf_counter()
+    fair = services.assignment_proposal(edition=edition, fairness=True)
+    fair_scores = [pair.score for pair in fair if pair.company is not None]
+    print(f"  with fairness: {time.perf_counter() - t0:.2f} s, lowest score {min(fair_scores):.3f}")
+    tracemalloc.start()
+    services.assignment_proposal(edition=edition)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  peak memory allocated by one assignment proposal (tracemalloc): {peak / 2**20:.0f} MB")
+    process_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of the whole process (seeding included): {process_mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 
-from baseline.models import CriterionAssessment, KeyElement, Measurement
-from baseline.selectors import scorecard_for
+from baseline import scoring
+from baseline.models import CriterionAssessment, Measurement
 from partners.models import CompanySite, Edition, Participation, School, StudyArea
 
 from .engine import CompanyFeatures, SchoolFeatures
@@ -143,19 +143,26 @@ def schools_features(
         return {}
     ids = [p.pk for p in participations]
     school_ids = {p.school_id for p in participations}
-    baselines = (
-        Measurement.objects.filter(
-            participation_id__in=ids,
-            kind=Measurement.Kind.BASELINE,
-            status__in=[Measurement.Status.SUBMITTED, Measurement.Status.FINALISED],
-        )
-        .select_related("participation__edition__baseline_settings")
-        .prefetch_related(
-            Prefetch("assessments", queryset=CriterionAssessment.objects.select_related("criterion__element")),
-            Prefetch("focus_elements", queryset=KeyElement.objects.only("id", "number")),
-        )
+    baselines = Measurement.objects.filter(
+        participation_id__in=ids,
+        kind=Measurement.Kind.BASELINE,
+        status__in=[Measurement.Status.SUBMITTED, Measurement.Status.FINALISED],
     )
-    needs = {baseline.participation_id: _need(baseline) for baseline in baselines}
+    participation_of = dict(baselines.values_list("pk", "participation_id"))
+    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
+    assessments = CriterionAssessment.objects.filter(measurement__in=baselines).values_list(
+        "measurement_id", "criterion__number", "criterion__element__number", "level"
+    )
+    for measurement_id, criterion, element, level in assessments:
+        ratings[measurement_id].append(scoring.Rating(criterion=criterion, element=element, level=level))
+    focus: dict[int, set[int]] = defaultdict(set)
+    chosen = Measurement.focus_elements.through.objects.filter(measurement__in=baselines)
+    for measurement_id, number in chosen.values_list("measurement_id", "keyelement__number"):
+        focus[measurement_id].add(number)
+    needs = {
+        participation_id: _need(ratings[measurement_id], focus[measurement_id])
+        for measurement_id, participation_id in participation_of.items()
+    }
     offered: dict[int, set[str]] = defaultdict(set)
     through = School.study_areas.through.objects.filter(school_id__in=school_ids)
     for school_id, slug in through.values_list("school_id", "studyarea__slug"):
@@ -179,12 +186,13 @@ def schools_features(
     }
 
 
-def _need(baseline: Measurement) -> np.ndarray:
-    """How much each key element needs improving: 1 - its score, full weight for a focus element, else half."""
-    card = scorecard_for(baseline)
-    focus = {e.number for e in baseline.focus_elements.all()}
+def _need(ratings: list[scoring.Rating], focus: set[int]) -> np.ndarray:
+    """How much each key element needs improving: 1 - its score, full weight for a focus element, else half.
+
+    Element percentages do not depend on the level thresholds, so the default thresholds do.
+    """
     need = np.zeros(ELEMENTS)
-    for element in card.elements:
+    for element in scoring.score(ratings, scoring.Thresholds()).elements:
         if element.percentage is not None:
             weight = 1.0 if element.element in focus else NON_FOCUS_NEED_WEIGHT
             need[element.element - 1] = weight * (1 - element.percentage / 100)

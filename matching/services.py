@@ -136,6 +136,10 @@ def _framework_id() -> int | None:
     return KeyElement.objects.order_by("-framework_id").values_list("framework_id", flat=True).first()
 
 
+#: Per school, the score parts of this many best companies are kept while the assignment is solved.
+KEPT_PARTS = 32
+
+
 @dataclass(frozen=True)
 class ProposedPair:
     participation: Participation
@@ -152,11 +156,10 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
     participations = list(
         Participation.objects.filter(edition=edition)
         .exclude(matches__status=Match.Status.ACTIVE)
+        .filter(**({"school__region__slug": region} if region else {}))
         .select_related("school__region")
         .order_by("school__name", "pk")
     )
-    if region:
-        participations = [p for p in participations if p.school.region.slug == region]
     companies = company_features(edition=edition)
     features = companies.features
     weights, max_distance = weights_for(edition=edition)
@@ -169,9 +172,11 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
         .exclude(status=Match.Status.REJECTED)
         .values_list("participation_id", "company_id")
     )
-    scores = np.full((len(participations), len(features.ids)), -np.inf)
-    totals = np.zeros_like(scores)
-    parts_by_school: list[np.ndarray] = []
+    # Only the (s, n) matrix of allowed totals is kept whole (the solver needs it; float32 halves its 150 MB for an
+    # edition of 1,000 schools and 18,000 companies); of each school's parts, only those of its best candidates,
+    # where the optimum almost always lands (another chosen pair is scored again).
+    scores = np.full((len(participations), len(features.ids)), -np.inf, dtype=np.float32)
+    kept: list[dict[int, tuple[float, np.ndarray]]] = []
     schools = schools_features(participations=participations, area_slugs=companies.area_slugs)
     excluded_by_school: dict[int, list[int]] = {}
     for participation_id, company_id in excluded_pairs:
@@ -184,8 +189,8 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
             allowed[scored.distance_km > max_distance] = -np.inf
         allowed[excluded_by_school.get(participation.pk, [])] = -np.inf
         scores[i] = allowed
-        totals[i] = scored.total
-        parts_by_school.append(scored.parts)
+        best = np.argpartition(-allowed, KEPT_PARTS)[:KEPT_PARTS] if allowed.size > KEPT_PARTS else range(allowed.size)
+        kept.append({int(c): (float(scored.total[c]), scored.parts[c].copy()) for c in best})
     pinned = tuple(
         (i, rows_of[pinned_matches[p.pk]])
         for i, p in enumerate(participations)
@@ -207,8 +212,13 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
         if column is None:
             proposal.append(ProposedPair(participation, None, None, {}))
             continue
-        parts = dict(zip(engine.PARTS, (float(v) for v in parts_by_school[i][column]), strict=True))
-        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], float(totals[i, column]), parts))
+        if column in kept[i]:
+            total, values = kept[i][column]
+        else:
+            scored = engine.score_all(schools[participation.pk], features, weights)
+            total, values = float(scored.total[column]), scored.parts[column]
+        parts = dict(zip(engine.PARTS, (float(v) for v in values), strict=True))
+        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], total, parts))
     return proposal
 
 

@@ -144,3 +144,16 @@ def test_bulk_school_features_equal_the_single_school_ones(world):
             together.previous_partners,
         )
     assert bulk[with_baseline.pk].need is not None and bulk[without.pk].need is None
+
+
+def test_a_proposed_pair_outside_the_kept_candidates_still_gets_its_true_score_and_parts(world, monkeypatch):
+    profile(world.company, world.edition, capacity=1)
+    profile(world.other_company, world.edition, capacity=1)
+    _register_schools(world.edition, 2, baselines=True)
+    everything = services.assignment_proposal(edition=world.edition)
+    monkeypatch.setattr(services, "KEPT_PARTS", 1)  # most chosen pairs now fall outside the kept candidates
+    few_kept = services.assignment_proposal(edition=world.edition)
+    assert [(p.participation, p.company, p.score, p.parts) for p in few_kept] == [
+        (p.participation, p.company, p.score, p.parts) for p in everything
+    ]
+    assert sum(p.company is not None for p in few_kept) == 2
