@@ -291,13 +291,15 @@ def rank(
     max_distance_km: float | None = None,
     study_area: int | None = None,
     excluded: frozenset[int] = frozenset(),
+    held: frozenset[int] = frozenset(),
 ) -> Ranking:
     """The `limit` best companies for the school among those it can still get, and why strong others are absent.
 
     A candidate has capacity left, lies within `max_distance_km` (if given), fits `study_area` (an index into the
     study-area columns, if given) and is not in `excluded` (company ids). Rows are sorted by total descending, ties
-    by company id ascending. `excluded` of the ranking lists, in rank order, the companies of the unfiltered top
-    `limit` that the filters removed, each with the first reason of `REASONS` that applies.
+    by company id ascending. `held` (company ids): companies whose capacity this school itself holds (its own open
+    proposal), so they are not full for it. `excluded` of the ranking lists, in rank order, the companies of the
+    unfiltered top `limit` that the filters removed, each with the first reason of `REASONS` that applies.
     """
     if limit < 0:
         raise ValueError("limit must be >= 0")
@@ -305,9 +307,11 @@ def rank(
     n = len(companies)
     excluded_mask = np.zeros(n, dtype=bool)
     excluded_mask[companies.rows_of(excluded)] = True
+    full = companies.capacity <= 0
+    full[companies.rows_of(held)] = False
     reasons = {
         "excluded_pair": excluded_mask,
-        "full_capacity": companies.capacity <= 0,
+        "full_capacity": full,
         "beyond_distance": scores.distance_km > max_distance_km if max_distance_km is not None else None,
         "other_study_area": ~companies.study_areas[:, study_area] if study_area is not None else None,
     }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baseline.models import KeyElement
 from partners.models import Company, Edition, Participation, StudyArea
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
     from partners.models import User
 
 REASONS = {
-    "full_capacity": _("full capacity this edition"),
-    "beyond_distance": _("beyond the distance limit"),
-    "excluded_pair": _("excluded for this school"),
-    "other_study_area": _("does not fit the chosen study area"),
+    "full_capacity": gettext_lazy("full capacity this edition"),
+    "beyond_distance": gettext_lazy("beyond the distance limit"),
+    "excluded_pair": gettext_lazy("excluded for this school"),
+    "other_study_area": gettext_lazy("does not fit the chosen study area"),
 }
 
 
@@ -109,6 +110,11 @@ def ranking_for(
         max_distance_km=max_distance_km if max_distance_km is not None else edition_max,
         study_area=area_index,
         excluded=frozenset(excluded),
+        held=frozenset(
+            Match.objects.filter(
+                participation=participation, status=Match.Status.PROPOSED, company__isnull=False
+            ).values_list("company_id", flat=True)
+        ),
     )
     wanted = [row.company_id for row in ranking.rows] + [company_id for company_id, _reason in ranking.excluded]
     by_id = Company.objects.in_bulk(wanted)

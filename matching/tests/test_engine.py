@@ -370,6 +370,15 @@ def test_exclusion_explanations_are_bounded_by_the_limit_and_name_the_first_reas
     assert ranking.excluded == ((1, "excluded_pair"), (2, "full_capacity"), (3, "full_capacity"), (4, "full_capacity"))
 
 
+def test_a_company_full_only_because_of_this_schools_own_proposal_stays_in_its_ranking():
+    features = companies({"id": 1, "capacity": 0}, {"id": 2, "capacity": 0})
+
+    ranking = rank(school(), features, Weights(), held=frozenset({1}))
+
+    assert [row.company_id for row in ranking.rows] == [1]
+    assert ranking.excluded == ((2, "full_capacity"),)
+
+
 def test_ranking_with_limit_zero_or_larger_than_the_candidates():
     features = companies({"id": 1}, {"id": 2})
 

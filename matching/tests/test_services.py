@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from baseline.tests.factories import filled_measurement
-from matching import services
+from matching import decisions, services
 from matching.features import school_features, schools_features, study_area_slugs
 from matching.models import ExcludedPair, Match
 from matching.tests.helpers import profile
@@ -157,3 +157,14 @@ def test_a_proposed_pair_outside_the_kept_candidates_still_gets_its_true_score_a
         (p.participation, p.company, p.score, p.parts) for p in everything
     ]
     assert sum(p.company is not None for p in few_kept) == 2
+
+
+def test_the_company_proposed_to_a_school_is_not_full_in_that_schools_own_ranking(world):
+    profile(world.company, world.edition, capacity=1)
+    decisions.match_propose(participation=participation_of(world), company=world.company, by=None)
+
+    own = services.ranking_for(participation=participation_of(world))
+    other = services.ranking_for(participation=participation_of(world, world.other_school))
+
+    assert [r.company for r in own.rows] == [world.company]
+    assert [(x.company, x.reason) for x in other.left_out] == [(world.company, "volzet in deze editie")]
