@@ -28,8 +28,8 @@ def expected_nav(world: World, role: str) -> list[str]:
     return {
         "coordinator": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/", "/import/", "/gebruikers/"],
         "adviser": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/"],
-        "own_school": [*home, world.school.get_absolute_url()],
-        "company": [*home, world.company.get_absolute_url()],
+        "own_school": [*home, world.school.get_absolute_url(), "/koppeling/"],
+        "company": [*home, world.company.get_absolute_url(), "/koppeling/"],
         "juror": home,
     }[role]
 

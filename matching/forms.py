@@ -38,7 +38,9 @@ class ProposeForm(forms.Form):
 
 
 class ExcludeForm(forms.Form):
-    company = forms.ModelChoiceField(label=_("Company"), queryset=Company.objects.none())
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.none(), empty_label=_("Choose a company")
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args: object, participation: Participation, **kwargs: object) -> None:

@@ -69,7 +69,7 @@ def matches_visible_to(user: User) -> QuerySet[Match]:
 
 
 def navigation_for(user: User) -> list[dict[str, str]]:
-    """Menu entry of the matching app: the matches list for advisers and coordinators."""
-    if _active(user) and (user.is_coordinator or user.is_adviser):
+    """Menu entry of the matching app: the matches list, for everyone who has matches to see or accept."""
+    if can_view_matches(user):
         return [{"label": _("Matches"), "url": reverse("matching:match-list")}]
     return []

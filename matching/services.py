@@ -64,6 +64,7 @@ class RankingResult:
     rows: list[RankedCompany] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     need_is_neutral: bool = False
+    active_company: Company | None = None  # the school's mentor once a match is active: nothing left to propose
 
 
 def _excluded(participation: Participation) -> dict[int, str]:
@@ -119,7 +120,16 @@ def ranking_for(
     wanted = [row.company_id for row in ranking.rows] + [company_id for company_id, _reason in ranking.excluded]
     by_id = Company.objects.in_bulk(wanted)
     elements = [e.short_label for e in KeyElement.objects.filter(framework_id=_framework_id()).order_by("number")]
-    result = RankingResult(participation=participation, need_is_neutral=ranking.need_is_neutral)
+    active = (
+        Match.objects.filter(participation=participation, status=Match.Status.ACTIVE, company__isnull=False)
+        .select_related("company")
+        .first()
+    )
+    result = RankingResult(
+        participation=participation,
+        need_is_neutral=ranking.need_is_neutral,
+        active_company=active.company if active else None,
+    )
     for row in ranking.rows:
         result.rows.append(
             RankedCompany(

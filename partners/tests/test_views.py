@@ -35,14 +35,14 @@ def test_school_member_dashboard_shows_own_school_and_next_step_only(world):
     response = client_for(world.users["own_school"]).get(reverse("dashboard"))
     assert [p.school for p in response.context["school_member"]["participations"]] == [world.school]
     assert "Technicum Antwerpen" not in response.text
-    assert nav_labels(response) == ["Dashboard", "GO! Koninklijk Atheneum Antwerpen"]
+    assert nav_labels(response) == ["Dashboard", "GO! Koninklijk Atheneum Antwerpen", "Koppelingen"]
     assert "coordinator" not in response.context
 
 
 def test_company_member_sees_own_company_and_the_not_yet_coupled_empty_state(world):
     response = client_for(world.users["company"]).get(reverse("dashboard"))
     assert response.context["company_member"]["companies"] == [world.company]
-    assert nav_labels(response) == ["Dashboard", "BASF Antwerpen"]
+    assert nav_labels(response) == ["Dashboard", "BASF Antwerpen", "Koppelingen"]
 
 
 def test_adviser_dashboard_lists_the_schools_of_their_region_only(world):
