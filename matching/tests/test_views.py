@@ -285,3 +285,17 @@ def test_match_list_query_count_does_not_grow_with_matches(mentors):
         decisions.match_propose(participation=participation_of(mentors, school), company=mentors.other_company, by=None)
     assert len(client.get(url).context["rows"]) == 3
     assert count() == one
+
+
+def test_once_the_match_is_active_the_ranking_page_offers_nothing_to_propose(mentors):
+    adviser = client_for(mentors.adviser)
+    before = adviser.get(ranking_url(mentors)).content.decode()
+    assert "Propose</button>" in before and "Record no match" in before
+
+    match = decisions.match_propose(participation=participation_of(mentors), company=mentors.company, by=None)
+    decisions.match_accept(match=match, by=None, side="school")
+    decisions.match_accept(match=match, by=None, side="company")
+
+    after = adviser.get(ranking_url(mentors)).content.decode()
+    assert "This school's match with BASF Antwerpen is active" in after
+    assert "Propose</button>" not in after and "Record no match" not in after
