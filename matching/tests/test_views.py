@@ -288,7 +288,7 @@ def test_match_list_query_count_does_not_grow_with_matches(mentors):
 
 
 def test_once_the_match_is_active_the_ranking_page_offers_nothing_to_propose(mentors):
-    adviser = client_for(mentors.adviser)
+    adviser = client_for(mentors.users["adviser"])
     before = adviser.get(ranking_url(mentors)).content.decode()
     assert "Propose</button>" in before and "Record no match" in before
 
