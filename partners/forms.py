@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .imports import company_extra_columns
 from .models import SCOPE_FIELD, Company, Edition, Membership, Region, Role, School
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -60,6 +61,27 @@ class ImportForm(forms.Form):
             "Columns: name, enterprise_number, street, postcode, municipality, nace_codes; optional employees, website."
         ),
     )
+
+    edition = forms.ModelChoiceField(
+        Edition.objects.order_by("-starts_on"),
+        label=_("Edition"),
+        required=False,
+        empty_label=_("No edition: do not register the schools"),
+        help_text=_(
+            "The imported schools are registered in this edition, and the mentor profiles in the companies file "
+            "are attached to it."
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["edition"].initial = Edition.objects.current()
+        extra = company_extra_columns()
+        if extra:
+            self.fields["companies"].help_text = _(
+                "Columns: name, enterprise_number, street, postcode, municipality, nace_codes; optional employees, "
+                "website; for the mentor profile optional %(columns)s."
+            ) % {"columns": ", ".join(extra)}
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -8,10 +8,19 @@ The formats are documented for users in docs/csv-formats.md; keep the two in ste
 Reading rules (shared by both files):
 - the delimiter is whichever of `,`, `;` or tab occurs most in the header line (Excel in Belgium writes `;`), or the
   one an Excel "sep=;" first line names;
-- list cells (study_areas, nace_codes) separate their items with `;`, so in a `;`-delimited file they must be quoted
-  (Excel does this itself); a row with more cells than the header is rejected rather than silently cut short;
+- list cells (study_areas, nace_codes and the list columns of registered handlers) separate their items with `;`, so
+  in a `;`-delimited file they must be quoted (Excel does this itself); a row with more cells than the header is
+  rejected rather than silently cut short;
 - column names are case-insensitive, unknown columns are ignored, cells are trimmed, blank rows are skipped;
 - an optional column left out of the header leaves that field untouched on re-import; present but empty clears it.
+
+Editions: given an edition, the schools of the file are registered in it (a Participation, once).
+
+Extension point: other apps add optional columns to the companies file without this module importing them
+(imports run partners <- baseline <- matching). An app implements `CompanyColumns` and calls
+`register_company_columns()` from its AppConfig.ready(); the import then reads those columns, lets the handler check
+every row (its problems join the same all-or-nothing error list) and, once the companies are saved, lets it write
+its data in the same transaction. matching/imports.py adds the mentor-profile columns this way.
 """
 
 from __future__ import annotations
@@ -21,11 +30,11 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models, transaction
 from django.utils import timezone
@@ -36,7 +45,9 @@ from .models import (
     Company,
     CompanyActivity,
     CompanySite,
+    Edition,
     NaceDivision,
+    Participation,
     Postcode,
     Region,
     School,
@@ -101,6 +112,71 @@ class ImportResult:
     schools_updated: int = 0
     companies_created: int = 0
     companies_updated: int = 0
+    #: Schools of the file newly registered in the edition (those already registered are not counted).
+    schools_registered: int = 0
+    #: One sentence per registered column handler that wrote something, e.g. "Mentor profiles: 2 added, 1 updated."
+    notes: tuple[str, ...] = ()
+
+
+#: A column handler reports a problem as (row number, column, translated message).
+ReportCellError = Callable[[int, str, str], None]
+
+
+class CompanyColumns[T](Protocol):
+    """Optional extra columns of the companies file that another app reads and writes.
+
+    `validate` sees every data row (also rows with other problems, so every problem is reported at once) and returns
+    its parsed data per row number; a row it has nothing for is left out. Any reported problem rejects the whole
+    import. `apply` runs after the companies, their main sites and NACE activities are saved, inside the import's
+    transaction, with the saved company of each row `validate` returned data for. It returns one sentence for the
+    summary, or None when it wrote nothing.
+    """
+
+    #: A unique name, e.g. "mentor_profile".
+    name: str
+    #: The lower-case column names it reads; they must not be the import's own columns or another handler's.
+    columns: tuple[str, ...]
+
+    def validate(
+        self,
+        rows: Sequence[tuple[int, Mapping[str, str]]],
+        *,
+        edition: Edition | None,
+        present: frozenset[str],
+        report: ReportCellError,
+    ) -> dict[int, T]:
+        """Check each row's cells of `present` (the handler's columns in the file header; cells are trimmed)."""
+        ...
+
+    def apply(
+        self, rows: Sequence[tuple[Company, T]], *, edition: Edition | None, present: frozenset[str]
+    ) -> str | None:
+        """Write the parsed data of the saved companies."""
+        ...
+
+
+_company_columns: dict[str, CompanyColumns[Any]] = {}
+
+
+def register_company_columns(handler: CompanyColumns[Any]) -> None:
+    """Add a handler's optional columns to the companies file (call from AppConfig.ready(); repeating is harmless)."""
+    taken = set(COMPANY_REQUIRED_COLUMNS) | set(COMPANY_OPTIONAL_COLUMNS)
+    for other in _company_columns.values():
+        if other.name != handler.name:
+            taken |= set(other.columns)
+    if clash := taken & set(handler.columns):
+        raise ImproperlyConfigured(f"Company import columns {sorted(clash)} of {handler.name!r} are already taken.")
+    _company_columns[handler.name] = handler
+
+
+def company_extra_columns() -> tuple[str, ...]:
+    """The optional company columns the registered handlers add, in registration order."""
+    return tuple(column for handler in _company_columns.values() for column in handler.columns)
+
+
+def split_list(value: str) -> list[str]:
+    """The items of a list cell (separated by `;`), trimmed, empty items dropped."""
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
 def decode_upload(data: bytes) -> str:
@@ -115,13 +191,21 @@ def decode_upload(data: bytes) -> str:
 
 
 @transaction.atomic
-def organisations_import(*, schools_file: TextIO | None = None, companies_file: TextIO | None = None) -> ImportResult:
+def organisations_import(
+    *,
+    schools_file: TextIO | None = None,
+    companies_file: TextIO | None = None,
+    edition: Edition | None = None,
+) -> ImportResult:
     """Create or update schools and companies from CSV files; all or nothing.
 
     Schools are matched on (name, postcode), companies on their enterprise number, so importing the same file again
-    updates instead of duplicating. Raises OrganisationImportRejected, having written nothing, when any row is wrong.
+    updates instead of duplicating. Given an edition, the file's schools are registered in it (once) and the registered
+    column handlers attach their data to it. Raises OrganisationImportRejected, having written nothing, when any row
+    is wrong.
     """
     errors: list[RowError] = []
+    handlers = list(_company_columns.values())
     school_table = (
         _read_table(schools_file, file=SCHOOLS, required=SCHOOL_REQUIRED_COLUMNS, optional=SCHOOL_OPTIONAL_COLUMNS)
         if schools_file is not None
@@ -129,7 +213,10 @@ def organisations_import(*, schools_file: TextIO | None = None, companies_file: 
     )
     company_table = (
         _read_table(
-            companies_file, file=COMPANIES, required=COMPANY_REQUIRED_COLUMNS, optional=COMPANY_OPTIONAL_COLUMNS
+            companies_file,
+            file=COMPANIES,
+            required=COMPANY_REQUIRED_COLUMNS,
+            optional=(*COMPANY_OPTIONAL_COLUMNS, *company_extra_columns()),
         )
         if companies_file is not None
         else None
@@ -140,22 +227,70 @@ def organisations_import(*, schools_file: TextIO | None = None, companies_file: 
 
     places = _places_for(table for table in (school_table, company_table) if table is not None)
     schools = _validate_schools(school_table, places, errors) if school_table and school_table.readable else []
-    companies = _validate_companies(company_table, places, errors) if company_table and company_table.readable else []
+    companies: list[_CompanyData] = []
+    extras: dict[str, dict[int, Any]] = {}
+    if company_table and company_table.readable:
+        companies = _validate_companies(company_table, places, errors)
+        extras = _validate_company_columns(handlers, company_table, edition, errors)
     if errors:
         order = (SCHOOLS, COMPANIES)
         raise OrganisationImportRejected(sorted(errors, key=lambda e: (order.index(e.file), e.row)))
 
-    schools_created = schools_updated = companies_created = companies_updated = 0
+    schools_created = schools_updated = companies_created = companies_updated = registered = 0
+    notes: list[str] = []
     if school_table is not None:
-        schools_created, schools_updated = _save_schools(schools, columns=school_table.columns)
+        schools_created, schools_updated, saved_schools = _save_schools(schools, columns=school_table.columns)
+        if edition is not None:
+            registered = _register_schools(saved_schools, edition)
     if company_table is not None:
-        companies_created, companies_updated = _save_companies(companies, columns=company_table.columns)
+        companies_created, companies_updated, saved = _save_companies(companies, columns=company_table.columns)
+        for handler in handlers:
+            if handler.name in extras:
+                rows = [
+                    (company, extras[handler.name][data.row])
+                    for company, data in saved
+                    if data.row in extras[handler.name]
+                ]
+                note = handler.apply(rows, edition=edition, present=company_table.columns & set(handler.columns))
+                if note:
+                    notes.append(note)
     return ImportResult(
         schools_created=schools_created,
         schools_updated=schools_updated,
         companies_created=companies_created,
         companies_updated=companies_updated,
+        schools_registered=registered,
+        notes=tuple(notes),
     )
+
+
+def _validate_company_columns(
+    handlers: list[CompanyColumns[Any]], table: _Table, edition: Edition | None, errors: list[RowError]
+) -> dict[str, dict[int, Any]]:
+    """Each handler whose columns are in the file checks every row: its data per handler name and row number."""
+
+    def report(row: int, column: str, message: str) -> None:
+        errors.append(RowError(COMPANIES, row, column, message))
+
+    parsed: dict[str, dict[int, Any]] = {}
+    for handler in handlers:
+        present = table.columns & set(handler.columns)
+        if not present:
+            continue
+        rows = [(number, {c: cells[c] for c in present}) for number, cells in table.rows]
+        parsed[handler.name] = handler.validate(rows, edition=edition, present=present, report=report)
+    return parsed
+
+
+def _register_schools(schools: list[School], edition: Edition) -> int:
+    """Register the schools in the edition; a school already registered keeps its participation and status."""
+    wanted = {school.pk: school for school in schools}
+    already = set(
+        Participation.objects.filter(edition=edition, school_id__in=wanted).values_list("school_id", flat=True)
+    )
+    new = [Participation(edition=edition, school=school) for pk, school in wanted.items() if pk not in already]
+    Participation.objects.bulk_create(new)
+    return len(new)
 
 
 # --------------------------------------------------------------------------- reading CSV
@@ -266,13 +401,15 @@ def _read_header(
 # --------------------------------------------------------------------------- checking cells
 
 
-class _InvalidCellError(ValueError):
+class InvalidCellError(ValueError):
+    """A cell's value is not acceptable; `message` (translated) says why, quoting the value."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def _shown(value: str) -> str:
+def shown_value(value: str) -> str:
     """A cell value as quoted back in a message, cut short so one absurd cell cannot flood the error list."""
     return value if len(value) <= 60 else value[:57] + "..."
 
@@ -282,9 +419,9 @@ def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _whole_number(value: str) -> int:
+def whole_number(value: str) -> int:
     if not _WHOLE_NUMBER.match(value) or int(re.sub(r"[.\s]", "", value)) > _MAX_WHOLE_NUMBER:
-        raise _InvalidCellError(_("%(value)s is not a whole number of zero or more") % {"value": _shown(value)})
+        raise InvalidCellError(_("%(value)s is not a whole number of zero or more") % {"value": shown_value(value)})
     return int(re.sub(r"[.\s]", "", value))
 
 
@@ -299,7 +436,7 @@ def _website(value: str) -> str:
             raise ValidationError("too long")
         _validate_url(url)
     except ValidationError:
-        raise _InvalidCellError(_("%(value)s is not a valid web address") % {"value": _shown(value)}) from None
+        raise InvalidCellError(_("%(value)s is not a valid web address") % {"value": shown_value(value)}) from None
     return url
 
 
@@ -309,14 +446,14 @@ def _email(value: str) -> str:
             raise ValidationError("too long")
         validate_email(value)
     except ValidationError:
-        raise _InvalidCellError(_("%(value)s is not a valid e-mail address") % {"value": _shown(value)}) from None
+        raise InvalidCellError(_("%(value)s is not a valid e-mail address") % {"value": shown_value(value)}) from None
     return value
 
 
 def _enterprise_number(value: str) -> str:
     digits = normalise_enterprise_number(value)
     if not is_valid_enterprise_number(digits):
-        raise _InvalidCellError(_("%(value)s is not a valid Belgian enterprise number") % {"value": _shown(value)})
+        raise InvalidCellError(_("%(value)s is not a valid Belgian enterprise number") % {"value": shown_value(value)})
     return digits
 
 
@@ -328,16 +465,17 @@ def normalise_nace_code(value: str) -> str:
     digits = re.sub(r"[.\s]", "", value)
     if "." in value and len(value.split(".")[0].strip()) == 1:
         # "1.11": a spreadsheet read 01.110 as a number. Guessing "11.1" would file it under the wrong division.
-        raise _InvalidCellError(
+        raise InvalidCellError(
             _(
                 "%(value)s is not a NACE-BEL code: the division needs two digits (a spreadsheet may have dropped "
                 "a leading zero; format the cells as text)"
             )
-            % {"value": _shown(value)}
+            % {"value": shown_value(value)}
         )
     if not _NACE_CHARACTERS.match(value) or not 2 <= len(digits) <= 5:
-        raise _InvalidCellError(
-            _("%(value)s is not a NACE-BEL code (two to five digits, for example 20.141)") % {"value": _shown(value)}
+        raise InvalidCellError(
+            _("%(value)s is not a NACE-BEL code (two to five digits, for example 20.141)")
+            % {"value": shown_value(value)}
         )
     return digits if len(digits) == 2 else f"{digits[:2]}.{digits[2:]}"
 
@@ -347,7 +485,7 @@ def _keyed[T](keyed: dict[str, T], message: str) -> Callable[[str], T]:
         try:
             return keyed[value.casefold()]
         except KeyError:
-            raise _InvalidCellError(message % {"value": _shown(value)}) from None
+            raise InvalidCellError(message % {"value": shown_value(value)}) from None
 
     return lookup
 
@@ -386,20 +524,20 @@ class _Row:
             return None
         try:
             return parse(value)
-        except _InvalidCellError as exc:
+        except InvalidCellError as exc:
             self.error(column, exc.message)
             return None
 
     def items[T](self, column: str, parse: Callable[[str], T]) -> list[T]:
         """A required list cell: every item is checked, so each unknown one is reported; duplicates are dropped."""
-        values = [item.strip() for item in self.cells.get(column, "").split(LIST_SEPARATOR) if item.strip()]
+        values = split_list(self.cells.get(column, ""))
         if not values:
             self._required(column)
         result: list[T] = []
         for value in values:
             try:
                 item = parse(value)
-            except _InvalidCellError as exc:
+            except InvalidCellError as exc:
                 self.error(column, exc.message)
                 continue
             if item not in result:
@@ -412,7 +550,7 @@ class _Row:
         if not postcode:
             self._required("postcode")
         elif postcode not in places:
-            self.error("postcode", _("unknown postcode %(value)s") % {"value": _shown(postcode)})
+            self.error("postcode", _("unknown postcode %(value)s") % {"value": shown_value(postcode)})
         municipality = self.text("municipality", School, required=True)
         place = pick_place(places.get(postcode, []), municipality)
         return postcode, municipality, place
@@ -457,7 +595,7 @@ def _validate_schools(table: _Table, places: dict[str, list[Postcode]], errors: 
         postcode, municipality, place = row.place(places)
         region = row.parsed("region", regions, required=True)
         areas = row.items("study_areas", study_areas)
-        pupils = row.parsed("pupils", _whole_number)
+        pupils = row.parsed("pupils", whole_number)
         website = row.parsed("website", _website) or ""
         email = row.parsed("email", _email) or ""
         if name and postcode:
@@ -475,7 +613,7 @@ def _validate_schools(table: _Table, places: dict[str, list[Postcode]], errors: 
     return valid
 
 
-def _save_schools(rows: list[_SchoolData], *, columns: frozenset[str]) -> tuple[int, int]:
+def _save_schools(rows: list[_SchoolData], *, columns: frozenset[str]) -> tuple[int, int, list[School]]:
     by_name: dict[tuple[str, str], School] = {}
     by_folded_name: dict[tuple[str, str], School] = {}
     for school in School.objects.filter(postcode__in={r.postcode for r in rows}).order_by("id"):
@@ -530,7 +668,7 @@ def _save_schools(rows: list[_SchoolData], *, columns: frozenset[str]) -> tuple[
     through.objects.bulk_create(
         [through(school_id=school.pk, studyarea_id=area.pk) for school in replace for area in areas[school.pk]]
     )
-    return len(created), len(matched)
+    return len(created), len(matched), [school for school, _data in saved]
 
 
 def _assign(instance: models.Model, values: dict[str, object]) -> bool:
@@ -559,6 +697,7 @@ def _bulk_update[M: models.Model](model: type[M], instances: Iterable[M], fields
 
 @dataclass(frozen=True)
 class _CompanyData:
+    row: int
     name: str
     enterprise_number: str
     street: str
@@ -580,7 +719,7 @@ def _validate_companies(table: _Table, places: dict[str, list[Postcode]], errors
         street = row.text("street", CompanySite, required=True)
         postcode, municipality, place = row.place(places)
         codes = row.items("nace_codes", normalise_nace_code)
-        employees = row.parsed("employees", _whole_number)
+        employees = row.parsed("employees", whole_number)
         website = row.parsed("website", _website) or ""
         if enterprise_number:
             if enterprise_number in first_row:
@@ -591,12 +730,16 @@ def _validate_companies(table: _Table, places: dict[str, list[Postcode]], errors
             first_row.setdefault(enterprise_number, number)
         if row.ok and enterprise_number and place is not None:
             valid.append(
-                _CompanyData(name, enterprise_number, street, postcode, municipality, place, codes, employees, website)
+                _CompanyData(
+                    number, name, enterprise_number, street, postcode, municipality, place, codes, employees, website
+                )
             )
     return valid
 
 
-def _save_companies(rows: list[_CompanyData], *, columns: frozenset[str]) -> tuple[int, int]:
+def _save_companies(
+    rows: list[_CompanyData], *, columns: frozenset[str]
+) -> tuple[int, int, list[tuple[Company, _CompanyData]]]:
     existing = {
         company.enterprise_number: company
         for company in Company.objects.filter(enterprise_number__in=[r.enterprise_number for r in rows])
@@ -667,4 +810,4 @@ def _save_companies(rows: list[_CompanyData], *, columns: frozenset[str]) -> tup
             for code, division_id in sorted(wanted[id(company)])
         ]
     )
-    return len(created), len(matched)
+    return len(created), len(matched), saved

@@ -19,7 +19,7 @@ from . import permissions, selectors
 from .filters import CompanyFilter, SchoolFilter
 from .forms import ImportForm, InviteForm
 from .imports import ImportResult, OrganisationImportRejected, decode_upload, organisations_import
-from .models import Company, School
+from .models import Company, Edition, School
 from .services import user_invite
 
 PAGE_SIZE = 25
@@ -100,7 +100,7 @@ def import_organisations(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data.get(name)
         }
         try:
-            result = organisations_import(**files)
+            result = organisations_import(**files, edition=form.cleaned_data.get("edition"))
         except OrganisationImportRejected as rejected:
             errors = rejected.errors
             messages.error(
@@ -113,13 +113,13 @@ def import_organisations(request: HttpRequest) -> HttpResponse:
                 % {"count": len(errors)},
             )
         else:
-            messages.success(request, import_summary(result))
+            messages.success(request, import_summary(result, edition=form.cleaned_data.get("edition")))
             return redirect("partners:import")
     status = 400 if request.method == "POST" and (errors or not form.is_valid()) else 200
     return render(request, "partners/import.html", {"form": form, "errors": errors}, status=status)
 
 
-def import_summary(result: ImportResult) -> str:
+def import_summary(result: ImportResult, *, edition: Edition | None = None) -> str:
     """What an import did, per organisation kind, e.g. "Import done. Schools: 3 added, 1 updated." """
     parts = [_("Import done.")]
     if result.schools_created or result.schools_updated:
@@ -132,6 +132,16 @@ def import_summary(result: ImportResult) -> str:
             _("Companies: %(added)s added, %(updated)s updated.")
             % {"added": result.companies_created, "updated": result.companies_updated}
         )
+    if edition is not None and (result.schools_created or result.schools_updated):
+        parts.append(
+            ngettext(
+                "%(count)d school newly registered in %(edition)s.",
+                "%(count)d schools newly registered in %(edition)s.",
+                result.schools_registered,
+            )
+            % {"count": result.schools_registered, "edition": edition}
+        )
+    parts.extend(result.notes)
     return " ".join(parts)
 
 
