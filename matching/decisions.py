@@ -1,4 +1,5 @@
-"""Decisions on matches (koppelingen): propose, accept per side, reject, no match, exclude a pair.
+"""Decisions on matches (koppelingen): propose, accept per side, reject, no match, exclude a pair, pin; record the
+pairs of a global assignment as proposals; the coordinator's weights of an edition.
 
 Every decision appends one line to `Match.note` ("YYYY-MM-DD HH:MM name: action – reason"), so the match carries its
 own history without an extra model. Views check permissions; these services check the state.
@@ -6,6 +7,7 @@ own history without an extra model. Views check permissions; these services chec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
@@ -13,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Company, Participation
+from partners.models import Company, Edition, Participation
 
 from . import engine
 from .features import company_features, school_features
-from .models import ExcludedPair, Match
-from .services import weights_for
+from .models import ExcludedPair, Match, MatchWeights
+from .services import ProposedPair, weights_for
 
 if TYPE_CHECKING:
     from partners.models import User
@@ -157,3 +159,80 @@ def pair_exclude(*, participation: Participation, company: Company, by: User | N
         _append(open_match, log_line(by=by, action=_("excluded"), reason=reason))
         open_match.save()
     return pair
+
+
+@transaction.atomic
+def match_pin(*, match: Match, by: User | None, pinned: bool) -> Match:
+    """Pin a proposed match, so the global assignment keeps the pair, or unpin it. Pinning twice changes nothing."""
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status != Match.Status.PROPOSED:
+        raise ValidationError(_("Only a proposed match can be pinned or unpinned."), code="not_proposed")
+    if match.pinned == pinned:
+        return match
+    match.pinned = pinned
+    _append(match, log_line(by=by, action=_("pinned") if pinned else _("unpinned")))
+    match.save(update_fields=["pinned", "note", "updated_at"])
+    return match
+
+
+@transaction.atomic
+def assignment_accept(*, pairs: Sequence[ProposedPair], by: User | None) -> list[Match]:
+    """Record pairs of a global assignment proposal as proposed matches; returns the matches created.
+
+    Per school, as `match_propose` does: a school with an active match is skipped, an open proposal of another company
+    is rejected as superseded, and an open proposal of the same company is kept (accepting twice creates nothing).
+    Excluded pairs are skipped (the proposal never holds them; a pair excluded meanwhile stays out). Constant queries.
+    """
+    wanted = [pair for pair in pairs if pair.company is not None]
+    ids = [pair.participation.pk for pair in wanted]
+    current = list(
+        Match.objects.select_for_update()
+        .filter(participation_id__in=ids, status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE])
+        .order_by("pk")
+    )
+    active = {m.participation_id for m in current if m.status == Match.Status.ACTIVE}
+    open_by_school: dict[int, list[Match]] = {}
+    for m in current:
+        if m.status == Match.Status.PROPOSED:
+            open_by_school.setdefault(m.participation_id, []).append(m)
+    excluded = set(ExcludedPair.objects.filter(participation_id__in=ids).values_list("participation_id", "company_id"))
+    now = timezone.now()
+    superseded: list[Match] = []
+    created: list[Match] = []
+    for pair in wanted:
+        school_id, company = pair.participation.pk, pair.company
+        assert company is not None  # filtered above; narrows the type
+        open_matches = open_by_school.get(school_id, [])
+        if school_id in active or (school_id, company.pk) in excluded:
+            continue
+        if any(m.company_id == company.pk for m in open_matches):
+            continue
+        for old in open_matches:
+            old.status = Match.Status.REJECTED
+            old.updated_at = now  # bulk_update does not touch auto_now fields
+            _append(old, log_line(by=by, action=_("superseded by a new proposal")))
+            superseded.append(old)
+        open_by_school[school_id] = []
+        reason = _("global assignment, score %(score)s %%") % {"score": round((pair.score or 0) * 100)}
+        match = Match(
+            participation=pair.participation,
+            company=company,
+            score=pair.score,
+            parts=pair.parts,
+            decided_by=by,
+        )
+        _append(match, log_line(by=by, action=_("proposed %(company)s") % {"company": company.name}, reason=reason))
+        created.append(match)
+    Match.objects.bulk_update(superseded, ["status", "note", "updated_at"])
+    return Match.objects.bulk_create(created)
+
+
+@transaction.atomic
+def weights_save(*, edition: Edition, weights: engine.Weights, max_distance_km: int | None) -> MatchWeights:
+    """Set the edition's matching weights and maximum distance (the coordinator's choice); creates them if needed."""
+    weights.normalised()  # raises ValueError on negative, non-finite or all-zero weights
+    config, _created = MatchWeights.objects.update_or_create(
+        edition=edition,
+        defaults={part: float(getattr(weights, part)) for part in engine.PARTS} | {"max_distance_km": max_distance_km},
+    )
+    return config

@@ -14,6 +14,7 @@ urlpatterns = [
     path("school/<int:participation_id>/geen/", views.no_match, name="no-match"),
     path("match/<int:pk>/accept/", views.match_accept, name="match-accept"),
     path("match/<int:pk>/reject/", views.match_reject, name="match-reject"),
+    path("match/<int:pk>/pin/", views.match_pin, name="match-pin"),
     path("", include("matching.urls_edition")),
     path("", include("matching.urls_profile")),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from partners.models import Company, Edition, Participation, School
+from partners.models import Company, Edition, Participation, Role, School
 from stempact.charts import BarChart, bar_chart
 
 from . import decisions, services
@@ -255,6 +255,44 @@ def match_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:match-list")
 
 
+@login_required
+@require_POST
+def match_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pin a proposed match (the global assignment keeps it) or unpin it: `pinned` is "1" or "0"."""
+    match = _visible_match(request, pk)
+    if not can_decide(request.user, match.participation):
+        raise PermissionDenied
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        decisions.match_pin(match=match, by=request.user, pinned=pinned)
+    except ValidationError as error:
+        return _form_error(request, error, reverse("matching:match-list"))
+    if pinned:
+        messages.success(
+            request, _("The match of %(match)s is pinned: the global assignment keeps it.") % {"match": match}
+        )
+    else:
+        messages.success(request, _("The match of %(match)s is no longer pinned.") % {"match": match})
+    return redirect("matching:match-list")
+
+
+def _edition_links(user: object, edition: Edition | None) -> dict[str, str]:
+    """Links to the edition-wide pages: the assignment (coordinator: edition; adviser: own region) and the weights."""
+    if edition is None:
+        return {}
+    links = {}
+    if user.is_coordinator:  # type: ignore[attr-defined]
+        links["assignment"] = reverse("matching:assignment", args=[edition.slug])
+        links["weights"] = reverse("matching:weights", args=[edition.slug])
+    elif user.adviser_region_ids:  # type: ignore[attr-defined]
+        regions = sorted(
+            (m.region for m in user.active_memberships if m.role == Role.ADVISER and m.region),  # type: ignore[attr-defined]
+            key=lambda region: region.name,
+        )
+        links["assignment"] = f"{reverse('matching:assignment', args=[edition.slug])}?region={regions[0].slug}"
+    return links
+
+
 @dataclass(frozen=True)
 class MatchRow:
     match: Match
@@ -287,5 +325,10 @@ def match_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/match_list.html",
-        {"rows": rows, "edition": edition, "reject_form": ReasonForm(auto_id=False)},
+        {
+            "rows": rows,
+            "edition": edition,
+            "reject_form": ReasonForm(auto_id=False),
+            "links": _edition_links(user, edition),
+        },
     )
