@@ -41,10 +41,12 @@ from partners.models import Company, Participation, Region, School
 from . import decisions, services
 from .models import ExcludedPair, Match
 from .permissions import (
+    assignment_regions_for,
     can_accept_as_company,
     can_accept_as_school,
     can_decide,
     can_rank_for,
+    can_run_assignment,
     can_view_matches,
     matches_visible_to,
 )
@@ -169,7 +171,7 @@ class RankingView(APIView):
 
 def _require_assignment_role(user: User) -> None:
     """Only coordinators and advisers of a region run the edition-wide assignment (a school, company or juror: 403)."""
-    if not (user.is_coordinator or user.adviser_region_ids):
+    if not can_run_assignment(user):
         raise PermissionDenied(_("Only coordinators and advisers can run the assignment."))
 
 
@@ -179,16 +181,17 @@ def _assignment_region(user: User, region: Region | None) -> Region | None:
     An adviser works in the regions they advise: without `region` the only one they advise, a region they do not
     advise is outside their scope (404), and an adviser of several regions must choose (400).
     """
-    if user.is_coordinator:
+    regions = assignment_regions_for(user)
+    if regions is None:
         return region
-    advised = user.adviser_region_ids
+    advised = list(regions)
     if region is None:
         if len(advised) > 1:
             raise serializers.ValidationError(
                 {"region": [_("You advise more than one region: choose one with region=<slug>.")]}
             )
-        return Region.objects.get(pk=next(iter(advised)))
-    if region.pk not in advised:
+        return advised[0]
+    if region not in advised:
         raise Http404
     return region
 

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Company, Edition, Participation
+from partners.models import Company, Participation
 
 from . import engine
 from .features import company_features, school_features
-from .models import ExcludedPair, Match, MatchWeights
+from .models import ExcludedPair, Match
 from .services import ProposedPair, weights_for
 
 if TYPE_CHECKING:
@@ -225,14 +225,3 @@ def assignment_accept(*, pairs: Sequence[ProposedPair], by: User | None) -> list
         created.append(match)
     Match.objects.bulk_update(superseded, ["status", "note", "updated_at"])
     return Match.objects.bulk_create(created)
-
-
-@transaction.atomic
-def weights_save(*, edition: Edition, weights: engine.Weights, max_distance_km: int | None) -> MatchWeights:
-    """Set the edition's matching weights and maximum distance (the coordinator's choice); creates them if needed."""
-    weights.normalised()  # raises ValueError on negative, non-finite or all-zero weights
-    config, _created = MatchWeights.objects.update_or_create(
-        edition=edition,
-        defaults={part: float(getattr(weights, part)) for part in engine.PARTS} | {"max_distance_km": max_distance_km},
-    )
-    return config

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from partners.models import Region
+
 from .models import Match
 
 if TYPE_CHECKING:
@@ -44,6 +46,23 @@ def can_accept_as_school(user: User, match: Match) -> bool:
 
 def can_accept_as_company(user: User, match: Match) -> bool:
     return _active(user) and match.company_id is not None and match.company_id in user.company_ids
+
+
+def can_set_weights(user: User) -> bool:
+    """Set an edition's matching weights: the central team only."""
+    return _active(user) and user.is_coordinator
+
+
+def can_run_assignment(user: User) -> bool:
+    """Run the edition-wide assignment: coordinators, and advisers for the regions they advise."""
+    return _active(user) and (user.is_coordinator or bool(user.adviser_region_ids))
+
+
+def assignment_regions_for(user: User) -> QuerySet[Region] | None:
+    """The regions the user may assign, by name; None: every region and the whole edition (coordinators)."""
+    if user.is_coordinator:
+        return None
+    return Region.objects.filter(pk__in=user.adviser_region_ids).order_by("name")
 
 
 def can_view_matches(user: User) -> bool:

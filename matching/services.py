@@ -43,6 +43,16 @@ def weights_for(*, edition: Edition) -> tuple[engine.Weights, float | None]:
     return weights, (float(config.max_distance_km) if config.max_distance_km else None)
 
 
+def weights_save(*, edition: Edition, weights: engine.Weights, max_distance_km: int | None) -> MatchWeights:
+    """Set the edition's matching weights and maximum distance (the coordinator's choice); creates them if needed."""
+    weights.normalised()  # raises ValueError on negative, non-finite or all-zero weights
+    config, _created = MatchWeights.objects.update_or_create(
+        edition=edition,
+        defaults={part: float(getattr(weights, part)) for part in engine.PARTS} | {"max_distance_km": max_distance_km},
+    )
+    return config
+
+
 @dataclass(frozen=True)
 class RankedCompany:
     company: Company

@@ -27,11 +27,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners.models import Edition, Participation, Region
-from partners.permissions import is_coordinator
 
 from . import decisions, engine, services
 from .forms_edition import AcceptProposalForm, AssignmentFilterForm, PreviewSchoolForm, WeightsForm, shares
 from .models import Match, MentorProfile
+from .permissions import assignment_regions_for, can_run_assignment, can_set_weights
 from .views import PART_LABELS
 
 #: How many companies the weights preview lists per column.
@@ -43,7 +43,7 @@ PREVIEW_LIMIT = 5
 
 def _edition_for_coordinator(request: HttpRequest, edition_slug: str) -> Edition:
     edition = get_object_or_404(Edition, slug=edition_slug)
-    if not is_coordinator(request.user):
+    if not can_set_weights(request.user):
         raise PermissionDenied
     return edition
 
@@ -150,7 +150,7 @@ def weights(request: HttpRequest, edition_slug: str) -> HttpResponse:
         back += "?" + urlencode({"school": school.cleaned_data["school"].pk})
     if request.POST.get("action") == "reset":
         _saved, saved_max = services.weights_for(edition=edition)
-        decisions.weights_save(
+        services.weights_save(
             edition=edition, weights=engine.Weights(), max_distance_km=int(saved_max) if saved_max else None
         )
         messages.success(request, _("The default weights apply again to %(edition)s.") % {"edition": edition})
@@ -158,9 +158,7 @@ def weights(request: HttpRequest, edition_slug: str) -> HttpResponse:
     form = WeightsForm(request.POST)
     if not form.is_valid():
         return render(request, "matching/weights.html", _weights_context(edition, form, school), status=400)
-    decisions.weights_save(
-        edition=edition, weights=form.weights(), max_distance_km=form.cleaned_data["max_distance_km"]
-    )
+    services.weights_save(edition=edition, weights=form.weights(), max_distance_km=form.cleaned_data["max_distance_km"])
     messages.success(request, _("The weights of %(edition)s are saved.") % {"edition": edition})
     return redirect(back)
 
@@ -197,13 +195,13 @@ def _flag(value: str | None) -> bool:
 def _assignment_scope(request: HttpRequest, edition_slug: str, region_slug: str) -> Scope:
     """The edition and region the user may assign: coordinators any, advisers their own regions (else 404)."""
     edition = get_object_or_404(Edition, slug=edition_slug)
-    user = request.user
-    if is_coordinator(user):
+    if not can_run_assignment(request.user):
+        raise PermissionDenied
+    regions = assignment_regions_for(request.user)
+    if regions is None:
         region = get_object_or_404(Region, slug=region_slug) if region_slug else None
         return Scope(edition, region, list(Region.objects.order_by("name")), whole_edition=True)
-    own = list(Region.objects.filter(pk__in=user.adviser_region_ids).order_by("name"))  # type: ignore[union-attr]
-    if not own:
-        raise PermissionDenied
+    own = list(regions)
     if not region_slug:
         return Scope(edition, own[0], own, whole_edition=False)
     region = next((r for r in own if r.slug == region_slug), None)
