@@ -1,0 +1,104 @@
+"""Reading a plan: everything the plan page shows in a constant number of queries, and its SMART check."""
+
+import datetime as dt
+
+import pytest
+
+from actionplans import selectors, services
+from actionplans.models import Action, ActionPlan, Goal, Milestone
+from actionplans.tests.factories import element, other_plan, smart_goal, with_focus
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(plan: ActionPlan, *, goals: int, actions_per_goal: int) -> None:
+    """Goals with links, milestones and actions, written in bulk (the query count is what is tested here)."""
+    created = Goal.objects.bulk_create(
+        Goal(plan=plan, order=n, title=f"Doel {n}", grades=["2"], start=dt.date(2027, 1, 1), end=dt.date(2027, 6, 1))
+        for n in range(goals)
+    )
+    for goal in created:
+        goal.elements.set([element(2)])
+    Milestone.objects.bulk_create(
+        Milestone(goal=goal, date=dt.date(2027, 3, 1), description="Tussentijdse stap") for goal in created
+    )
+    Action.objects.bulk_create(
+        Action(goal=goal, title=f"Actie {n}", owner="Jan", due=dt.date(2027, 2, 1))
+        for goal in created
+        for n in range(actions_per_goal)
+    )
+
+
+def read_everything(user, plan_id: int) -> tuple[int, int, int]:
+    """What the plan page reads: the plan, every goal with links, milestones, actions, the check and the rest."""
+    plan = selectors.plan_detail_for(user=user, plan_id=plan_id)
+    check = selectors.plan_check(plan)
+    goals = selectors.goals_with_checks(plan)
+    actions = 0
+    for row in goals:
+        _ = ([e.label for e in row.goal.elements.all()], [str(c) for c in row.goal.criteria.all()])
+        _ = [str(m) for m in row.goal.milestones.all()]
+        actions += len(row.goal.actions.all())
+    _ = (
+        plan.participation.school.region.name,
+        plan.participation.edition.plan_deadline,
+        plan.match.company.name,
+        [str(s) for s in plan.cool_steps.all()],
+        [m.name for m in plan.team_members.all()],
+        [p.name for p in plan.stem_projects.all()],
+        [(s.name, s.user) for s in plan.signatures.all()],
+        [(c.text, c.author) for c in plan.comments.all()],
+        [(e.action, e.by) for e in plan.events.all()],
+    )
+    return len(goals), actions, check.hard_count
+
+
+def test_the_plan_page_reads_10_goals_and_50_actions_in_as_many_queries_as_1_goal(
+    world, plan, school_user, django_assert_num_queries
+):
+    adviser = world.users["adviser"]
+    adviser.active_memberships  # noqa: B018 -- loaded once per request, outside what is counted
+    small = other_plan(world)
+    grow(small, goals=1, actions_per_goal=1)
+    grow(plan, goals=10, actions_per_goal=5)
+    services.comment_add(plan=plan, by=adviser, text="Denk aan de evaluatie.")
+
+    with django_assert_num_queries(12) as one:
+        assert read_everything(adviser, small.pk)[:2] == (1, 1)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert read_everything(adviser, plan.pk)[:2] == (10, 50)
+
+
+def test_the_check_of_a_loaded_plan_matches_its_goals(plan, school_user):
+    with_focus(plan, 1, 2)
+    good = smart_goal(plan, school_user)
+    services.goal_add(plan=plan, by=school_user, data={"title": "Nog in te vullen"})
+    loaded = selectors.plan_with_details(plan_id=plan.pk)
+    rows = selectors.goals_with_checks(loaded)
+    assert [(row.goal.title, row.check.has_hard_failure) for row in rows] == [
+        (good.title, False),
+        ("Nog in te vullen", True),
+    ]
+    assert [f.hint for f in rows[1].check.for_field("target_value")] == ["Meetbaar: geef een streefwaarde"]
+
+
+def test_the_plan_list_counts_goals_and_signatures_without_a_query_per_plan(world, plan, django_assert_num_queries):
+    coordinator = world.users["coordinator"]
+    coordinator.active_memberships  # noqa: B018
+    other_plan(world)
+    grow(plan, goals=3, actions_per_goal=1)
+    with django_assert_num_queries(1):
+        rows = [
+            (p.participation.school.name, p.match.company.name, p.goal_count)
+            for p in selectors.plans_for(user=coordinator)
+        ]
+    assert sorted(rows) == [
+        ("GO! Koninklijk Atheneum Antwerpen", "BASF Antwerpen", 3),
+        ("Technicum Antwerpen", "Umicore", 0),
+    ]
+
+
+def test_history_fields_have_readable_dutch_names():
+    assert selectors.field_label("goal", "target_value") == "streefwaarde"
+    assert selectors.field_label("plan", "contribution_hours") == "uren die het bedrijf dit schooljaar inzet"
+    assert selectors.field_label("goal", "added") == "added"
