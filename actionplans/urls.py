@@ -1,7 +1,11 @@
 """URLs of the SMART improvement action plans, mounted at /actieplan/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "actionplans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("actionplans.urls_plan")),
+    path("", include("actionplans.urls_submit")),
+    path("", include("actionplans.urls_networks")),
+]

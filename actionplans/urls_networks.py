@@ -1,0 +1,5 @@
+"""URLs of the action plans: networks pages (included from actionplans/urls.py under /actieplan/)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
