@@ -1,17 +1,7 @@
 // Measuring forms (templates/baseline/measure/*.html): autosave with htmx, refused saves shown in place.
 // No inline handlers: the Content Security Policy forbids them.
 
-// htmx does not swap 4xx answers by default. A measuring form answers 409 when someone else saved in the meantime
-// (the form comes back with what they changed and everything this person typed), 400 when a value is refused and
-// 403 when the measurement was finalised meanwhile; each must show, so nothing typed disappears without a word.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const status = event.detail.xhr.status;
-  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-  if ([400, 403, 409].includes(status) && source instanceof Element && source.closest("[data-swap-errors]")) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
+// Refused saves (400, 403, 409) are swapped into [data-swap-errors] forms by static/js/stempact.js.
 
 // A save that never reached the server (network down, server error): say so in the status line.
 function showSaveFailure(event) {
