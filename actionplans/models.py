@@ -525,3 +525,6 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         who = self.participation.school if self.participation_id else self.company
         return f"{who} @ {self.session}"
+
+
+from .models_reminders import PlanReminder  # noqa: E402,F401

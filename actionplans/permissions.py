@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from matching.models import Match
 from partners.models import Role
 
@@ -130,6 +133,16 @@ def can_list_plans(user: AnyUser) -> bool:
     if not _active(user):
         return False
     return user.is_coordinator or user.is_adviser or user.is_juror  # type: ignore[union-attr]
+
+
+def navigation_for(user: User) -> list[dict[str, str]]:
+    """Menu entry of the action plans: "Action plans" (the list) for coordinators, advisers and jurors; "Action plan"
+    for school and company members, whose page leads to their own plan (or says what comes first)."""
+    if can_list_plans(user):
+        return [{"label": _("Action plans"), "url": reverse("actionplans:plan-list")}]
+    if _active(user) and (user.school_ids or user.company_ids):
+        return [{"label": _("Action plan"), "url": reverse("actionplans:plan-list")}]
+    return []
 
 
 # --------------------------------------------------------------------------- learning networks

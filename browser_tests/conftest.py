@@ -40,7 +40,8 @@ LOG_IN_BUTTON = re.compile(r"^(Log in|Aanmelden|Inloggen)$")
 # shows the answer in place); Chromium still reports each as a failed resource. Only those, and only for measuring
 # URLs, are not errors.
 EXPECTED_REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of (400|409) \(")
-MEASURING_URL = re.compile(r"^https?://[^/]+/metingen/\d+/")
+#: Pages whose forms answer 400/409 on purpose (a refused value, a stale save): the measurements and the action plans.
+REFUSING_FORMS_URL = re.compile(r"^https?://[^/]+/(metingen|actieplan)/\d+/")
 
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -95,7 +96,7 @@ def browser(django_db_setup: None) -> Iterator[Browser]:
 def console_errors() -> list[str]:
     """Console errors (CSP violations included: Chromium reports them there) and uncaught exceptions of the page.
 
-    Not collected: the 400/409 answers the measuring pages give on purpose (see EXPECTED_REFUSAL)."""
+    Not collected: the 400/409 answers the measuring and action plan pages give on purpose (see EXPECTED_REFUSAL)."""
     return []
 
 
@@ -120,7 +121,7 @@ def page(
         if message.type != "error":
             return
         url = message.location.get("url", "")
-        if EXPECTED_REFUSAL.match(message.text) and MEASURING_URL.match(url):
+        if EXPECTED_REFUSAL.match(message.text) and REFUSING_FORMS_URL.match(url):
             return
         console_errors.append(f"{message.text} ({url})")
 

@@ -26,11 +26,20 @@ def nav_hrefs(page: Page) -> list[str]:
 def expected_nav(world: World, role: str) -> list[str]:
     home = ["/", "/"]  # the brand link and the dashboard entry
     return {
-        "coordinator": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/", "/import/", "/gebruikers/"],
-        "adviser": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/"],
-        "own_school": [*home, world.school.get_absolute_url(), "/koppeling/"],
-        "company": [*home, world.company.get_absolute_url(), "/koppeling/"],
-        "juror": home,
+        "coordinator": [
+            *home,
+            "/scholen/",
+            "/bedrijven/",
+            "/metingen/",
+            "/koppeling/",
+            "/actieplan/",
+            "/import/",
+            "/gebruikers/",
+        ],
+        "adviser": [*home, "/scholen/", "/bedrijven/", "/metingen/", "/koppeling/", "/actieplan/"],
+        "own_school": [*home, world.school.get_absolute_url(), "/koppeling/", "/actieplan/"],
+        "company": [*home, world.company.get_absolute_url(), "/koppeling/", "/actieplan/"],
+        "juror": [*home, "/actieplan/"],
     }[role]
 
 

@@ -12,7 +12,12 @@ from .models import Report
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "progress", "requested_by", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
-    search_fields = ["filename", "measurement__participation__school__name", "requested_by__email"]
+    search_fields = [
+        "filename",
+        "measurement__participation__school__name",
+        "action_plan__participation__school__name",
+        "requested_by__email",
+    ]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -27,6 +32,7 @@ class ReportAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "measurement",
+        "action_plan",
         "params",
     ]
 

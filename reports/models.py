@@ -3,9 +3,10 @@
 A `Report` is made by a Celery task (reports.tasks.render_report) and kept with its file, so downloading a report
 that is ready is instant and the page that waits for it only polls the status and progress figure stored here.
 
-Target of a report: for now a report is about one measurement (`measurement`, the nulmeting or eindmeting of a
-school). Later kinds that are about something else (an action plan, an edition) add their own nullable foreign key
-next to it rather than a generic relation: plain foreign keys keep visibility a join and deletions cascade.
+Target of a report: each kind is about one thing, held in its own nullable foreign key rather than a generic
+relation (plain foreign keys keep visibility a join, and deletions cascade): a measurement report about one
+`measurement` (the nulmeting or eindmeting of a school), an action plan report about one `action_plan` (the
+verbeteractieplan of a school and its mentor company). A check constraint keeps kind and target together.
 
 Status moves only in reports.services: pending -> running -> ready, or -> failed (a transient error on an attempt
 that will be retried goes back to pending).
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import ActionPlan
 from baseline.models import Measurement
 
 if TYPE_CHECKING:
@@ -37,12 +39,17 @@ STALLED_AFTER = dt.timedelta(minutes=15)
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: User) -> ReportQuerySet:
-        """Coordinators all; otherwise the reports a user asked for and those about a measurement they may see."""
+        """Coordinators all; otherwise the reports a user asked for and those about a measurement or an action plan
+        they may see."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_coordinator:
             return self
-        return self.filter(Q(requested_by=user) | Q(measurement__in=Measurement.objects.visible_to(user)))
+        return self.filter(
+            Q(requested_by=user)
+            | Q(measurement__in=Measurement.objects.visible_to(user))
+            | Q(action_plan__in=ActionPlan.objects.visible_to(user))
+        )
 
 
 class Report(models.Model):
@@ -51,6 +58,8 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         #: Verslag nulmeting (or, for an end measurement, Verslag eindmeting) of one measurement, as PDF.
         BASELINE = "baseline", _("Measurement report")
+        #: The verbeteractieplan of a school and its mentor company, with the SMART check and the signatures, as PDF.
+        ACTION_PLAN = "actionplan", _("Action plan report")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to start")
@@ -76,7 +85,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    #: The target of a baseline report (see the module docstring for later kinds).
+    #: The target of a baseline report.
     measurement = models.ForeignKey(
         Measurement,
         on_delete=models.CASCADE,
@@ -85,8 +94,17 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("measurement"),
     )
+    #: The target of an action plan report.
+    action_plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("action plan"),
+    )
     #: What the report was made from, to know whether a ready report is still current,
-    #: e.g. {"measurement_version": 7, "language": "nl"}.
+    #: e.g. {"measurement_version": 7, "language": "nl"} or {"plan_stamp": "3f2a…", "language": "nl"}.
     params = models.JSONField(_("parameters"), default=dict, blank=True)
 
     objects = ReportQuerySet.as_manager()
@@ -95,8 +113,16 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["measurement", "kind", "-created_at"], name="report_target_latest")]
+        indexes = [
+            models.Index(fields=["measurement", "kind", "-created_at"], name="report_target_latest"),
+            models.Index(fields=["action_plan", "kind", "-created_at"], name="report_plan_latest"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                name="report_kind_has_its_target",
+                condition=Q(kind="baseline", measurement__isnull=False, action_plan__isnull=True)
+                | Q(kind="actionplan", action_plan__isnull=False, measurement__isnull=True),
+            ),
             models.CheckConstraint(name="report_progress_percentage", condition=Q(progress__lte=100)),
             models.CheckConstraint(name="report_ready_has_file", condition=~Q(status="ready") | ~Q(file="")),
         ]
@@ -106,6 +132,11 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def target(self) -> Measurement | ActionPlan | None:
+        """What the report is about (the measurement or the action plan)."""
+        return self.measurement or self.action_plan
 
     @property
     def is_in_progress(self) -> bool:

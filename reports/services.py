@@ -1,9 +1,10 @@
 """Every write to reports: ask for one (reusing a current one), and make it (status and progress as it goes).
 
-The pipeline is the same for every kind: `report_request` stores a pending Report and queues
-reports.tasks.render_report after commit; the task calls `report_render`, which runs the kind's renderer
-(RENDERERS), stores the file and marks the report ready, or failed with a readable error. A later kind adds a
-renderer and, if it is about something other than a measurement, its own target field and request service.
+The pipeline is the same for every kind: a request service (`report_request` for a measurement,
+`plan_report_request` for an action plan) stores a pending Report and queues reports.tasks.render_report after
+commit; the task calls `report_render`, which runs the kind's renderer (RENDERERS), stores the file and marks the
+report ready, or failed with a readable error. A later kind adds a renderer and, if it is about something else,
+its own target field and request service.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from actionplans.models import ActionPlan
 from baseline.models import Measurement
 
 from .models import STALLED_AFTER, Report
-from .selectors import baseline_report_data
+from .selectors import baseline_report_data, current_plan_stamp, plan_report_data
 
 if TYPE_CHECKING:
     from partners.models import User
@@ -45,6 +47,10 @@ MEASUREMENT_REPORT_TITLES = {
     Measurement.Kind.BASELINE: "Verslag nulmeting",
     Measurement.Kind.END: "Verslag eindmeting",
 }
+#: The kinds of report about a measurement (report_request); the action plan report has plan_report_request.
+MEASUREMENT_REPORT_KINDS = {Report.Kind.BASELINE}
+#: The fixed Dutch title of the action plan report (the programme's name for the plan).
+PLAN_REPORT_TITLE = "Verbeteractieplan"
 
 Progress = Callable[[int], None]
 
@@ -67,8 +73,8 @@ def report_request(*, kind: str, measurement: Measurement, by: User) -> Report:
     download is instant), or one that is still being made (so a double click does not make it twice). Otherwise a
     new pending report, queued after commit.
     """
-    if kind not in RENDERERS:
-        raise ValueError(f"unknown report kind {kind!r}")
+    if kind not in MEASUREMENT_REPORT_KINDS:
+        raise ValueError(f"not a kind of report about a measurement: {kind!r}")
     # The lock serialises two requests for the same measurement, so they agree on one report.
     locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
     current = _current_report(kind=kind, measurement=locked)
@@ -102,6 +108,39 @@ def _current_report(*, kind: str, measurement: Measurement) -> Report | None:
     if latest.is_in_progress and timezone.now() - latest.created_at <= STALLED_AFTER:
         return latest
     return None
+
+
+@transaction.atomic
+def plan_report_request(*, plan: ActionPlan, by: User) -> Report:
+    """Ask for the PDF of an action plan; the caller has checked that `by` may see the plan.
+
+    As for a measurement: the current report is reused (a ready one made from the plan as it is now, or one still
+    being made); otherwise a new pending report is queued after commit.
+    """
+    # The lock serialises two requests for the same plan, so they agree on one report.
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    stamp = current_plan_stamp(plan_id=locked.pk)
+    latest = (
+        Report.objects.filter(
+            kind=Report.Kind.ACTION_PLAN,
+            action_plan=locked,
+            params__plan_stamp=stamp,
+            status__in=[Report.Status.READY, Report.Status.PENDING, Report.Status.RUNNING],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    # A ready report stores the stamp of what it showed, so an equal stamp means nothing changed since.
+    if latest is not None and (latest.is_ready or not latest.is_stalled):
+        return latest
+    report = Report.objects.create(
+        kind=Report.Kind.ACTION_PLAN,
+        action_plan=locked,
+        requested_by=by,
+        params={"plan_stamp": stamp, "plan_version": locked.version, "language": REPORT_LANGUAGE},
+    )
+    transaction.on_commit(partial(_enqueue, report.pk))
+    return report
 
 
 def _enqueue(report_id: int) -> None:
@@ -185,6 +224,8 @@ def _readable_error(exc: Exception, *, transient: bool) -> str:
             return _("A temporary problem interrupted making the report; it is tried again automatically.")
         if isinstance(exc, Measurement.DoesNotExist):
             return _("The measurement this report is about no longer exists.")
+        if isinstance(exc, ActionPlan.DoesNotExist):
+            return _("The action plan this report is about no longer exists.")
         if isinstance(exc, SoftTimeLimitExceeded):
             return _("Making the report took too long.")
         return _("The report could not be made (%(error)s).") % {"error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -232,6 +273,26 @@ def render_baseline_report(report: Report, progress: Progress) -> RenderedReport
     )
 
 
+def render_action_plan_report(report: Report, progress: Progress) -> RenderedReport:
+    """Verbeteractieplan of a school and its mentor company, as PDF, in Dutch: goals with their SMART result,
+    contributions, the COOL project, learning networks and the engagement declaration."""
+    if report.action_plan_id is None:
+        raise ValueError("an action plan report needs an action plan")
+    with translation.override(REPORT_LANGUAGE):
+        data = plan_report_data(plan_id=report.action_plan_id)
+        progress(30)
+        html = render_to_string("reports/actionplan.html", {"data": data, "title": PLAN_REPORT_TITLE, "report": report})
+        progress(60)
+        content = html_to_pdf(html)
+        progress(90)
+    return RenderedReport(
+        content=content,
+        filename=download_filename(PLAN_REPORT_TITLE, data.school.name, data.edition.name) + ".pdf",
+        params={"plan_stamp": data.stamp, "plan_version": data.plan.version, "language": REPORT_LANGUAGE},
+    )
+
+
 RENDERERS: dict[str, Callable[[Report, Progress], RenderedReport]] = {
     Report.Kind.BASELINE: render_baseline_report,
+    Report.Kind.ACTION_PLAN: render_action_plan_report,
 }

@@ -5,17 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from actionplans.models import ActionPlan
+from actionplans.permissions import can_view_plan
 from baseline.models import Measurement
 from baseline.permissions import can_view_measurement
 
 from .models import Report
 from .selectors import report_detail_for
-from .services import report_request
+from .services import plan_report_request, report_request
+
+#: The plan page of the actionplans app, linked back to from a plan report's page (when the page exists).
+PLAN_PAGE_URL_NAME = "actionplans:plan-detail"
 
 
 def _report_for(request: HttpRequest, pk: int) -> Report:
@@ -36,6 +41,27 @@ def measurement_report_request(request: HttpRequest, measurement_id: int) -> Htt
     if not can_view_measurement(request.user, measurement):
         raise Http404
     report = report_request(kind=Report.Kind.BASELINE, measurement=measurement, by=request.user)
+    return _to_report_page(request, report)
+
+
+@login_required
+@require_POST
+def action_plan_report_request(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Ask for the PDF of an action plan (Verbeteractieplan); a current one is reused. Open to whoever may see the
+    plan, 404 for everyone else."""
+    plan = get_object_or_404(
+        ActionPlan.objects.visible_to(request.user).select_related(
+            "participation__school", "participation__edition", "match__company"
+        ),
+        pk=plan_id,
+    )
+    if not can_view_plan(request.user, plan):
+        raise Http404
+    report = plan_report_request(plan=plan, by=request.user)
+    return _to_report_page(request, report)
+
+
+def _to_report_page(request: HttpRequest, report: Report) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(report.get_absolute_url())
     return redirect(report)
@@ -47,11 +73,10 @@ def measurement_report_request(request: HttpRequest, measurement_id: int) -> Htt
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's status and progress; while it is being made the status part polls this page (htmx)."""
     report = _report_for(request, pk)
-    measurement = report.measurement
     context = {
         "report": report,
-        "can_request_again": measurement is not None and can_view_measurement(request.user, measurement),
-        "measurement_url": _measurement_url(measurement),
+        "can_request_again": _can_request_again(request, report),
+        "target_url": _measurement_url(report.measurement) if report.measurement else _plan_url(report.action_plan),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "reports/_status.html", context)
@@ -70,6 +95,24 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(stored, as_attachment=True, filename=report.filename)
+
+
+def _can_request_again(request: HttpRequest, report: Report) -> bool:
+    if report.measurement is not None:
+        return can_view_measurement(request.user, report.measurement)
+    if report.action_plan is not None:
+        return can_view_plan(request.user, report.action_plan)
+    return False
+
+
+def _plan_url(plan: ActionPlan | None) -> str | None:
+    # The plan page belongs to the actionplans app; link back once it exists.
+    if plan is None:
+        return None
+    try:
+        return reverse(PLAN_PAGE_URL_NAME, kwargs={"pk": plan.pk})
+    except NoReverseMatch:
+        return None
 
 
 def _measurement_url(measurement: Measurement | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from actionplans.permissions import navigation_for as actionplans_navigation
 from baseline.permissions import navigation_for as baseline_navigation
 from matching.permissions import navigation_for as matching_navigation
 from partners.permissions import navigation_for as partners_navigation
@@ -15,5 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = partners_navigation(user)
-    items[APP_MENU_POSITION:APP_MENU_POSITION] = baseline_navigation(user) + matching_navigation(user)
+    items[APP_MENU_POSITION:APP_MENU_POSITION] = (
+        baseline_navigation(user) + matching_navigation(user) + actionplans_navigation(user)
+    )
     return {"nav_items": items}

@@ -7,6 +7,7 @@ production differs only by its environment (see README "Configuration").
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -188,7 +189,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Celery beat (the `beat` service): periodic tasks, at Brussels time (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Action plan deadline reminders (14 and 3 days before): every morning; a rerun sends nothing twice.
+    "actionplans-deadline-reminders": {
+        "task": "actionplans.send_plan_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

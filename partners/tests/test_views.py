@@ -15,7 +15,16 @@ from partners.tests.roles import client_for
 pytestmark = pytest.mark.django_db
 
 
-DUTCH_COORDINATOR_MENU = ["Dashboard", "Scholen", "Bedrijven", "Metingen", "Koppelingen", "Importeren", "Gebruikers"]
+DUTCH_COORDINATOR_MENU = [
+    "Dashboard",
+    "Scholen",
+    "Bedrijven",
+    "Metingen",
+    "Koppelingen",
+    "Actieplannen",
+    "Importeren",
+    "Gebruikers",
+]
 
 
 def nav_labels(response) -> list[str]:
@@ -35,14 +44,14 @@ def test_school_member_dashboard_shows_own_school_and_next_step_only(world):
     response = client_for(world.users["own_school"]).get(reverse("dashboard"))
     assert [p.school for p in response.context["school_member"]["participations"]] == [world.school]
     assert "Technicum Antwerpen" not in response.text
-    assert nav_labels(response) == ["Dashboard", "GO! Koninklijk Atheneum Antwerpen", "Koppelingen"]
+    assert nav_labels(response) == ["Dashboard", "GO! Koninklijk Atheneum Antwerpen", "Koppelingen", "Actieplan"]
     assert "coordinator" not in response.context
 
 
 def test_company_member_sees_own_company_and_the_not_yet_coupled_empty_state(world):
     response = client_for(world.users["company"]).get(reverse("dashboard"))
     assert response.context["company_member"]["companies"] == [world.company]
-    assert nav_labels(response) == ["Dashboard", "BASF Antwerpen", "Koppelingen"]
+    assert nav_labels(response) == ["Dashboard", "BASF Antwerpen", "Koppelingen", "Actieplan"]
 
 
 def test_adviser_dashboard_lists_the_schools_of_their_region_only(world):
@@ -56,7 +65,7 @@ def test_adviser_dashboard_lists_the_schools_of_their_region_only(world):
 
 def test_juror_dashboard_says_when_scoring_opens(world):
     response = client_for(world.users["juror"]).get(reverse("dashboard"))
-    assert nav_labels(response) == ["Dashboard"]
+    assert nav_labels(response) == ["Dashboard", "Actieplannen"]
     assert "juror" in response.context
     assert "1 mei 2027" in response.text  # Dutch by default
 
@@ -73,7 +82,16 @@ def test_interface_is_dutch_even_for_an_english_browser_and_english_on_request(w
     assert '<html lang="nl"' in dutch.text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("dashboard"))
-    assert nav_labels(english) == ["Dashboard", "Schools", "Companies", "Measurements", "Matches", "Import", "Users"]
+    assert nav_labels(english) == [
+        "Dashboard",
+        "Schools",
+        "Companies",
+        "Measurements",
+        "Matches",
+        "Action plans",
+        "Import",
+        "Users",
+    ]
     assert '<html lang="en"' in english.text
 
 
