@@ -4,7 +4,9 @@ with their decisions (propose, accept, reject, no match, exclude a pair). Mounte
 Scoped per role exactly like the pages, and calling the same services:
 
 - a school (participation) is fetched through `School.objects.visible_to(user)` (outside it: 404); ranking and
-  deciding need `can_rank_for` / `can_decide` (otherwise: 403);
+  deciding need `can_rank_for` / `can_decide` (otherwise: 403). The decisions on a school (propose, no match,
+  exclude a pair) first check the role (`can_make_decisions`): a school or company member or a juror gets 403
+  whatever the body says;
 - a match is fetched through `matches_visible_to(user)` (outside it: 404); accepting needs the school's or the
   company's side (otherwise: 403), rejecting needs `can_decide`;
 - the assignment is for coordinators (any region, or the whole edition) and advisers (only regions they advise:
@@ -12,8 +14,9 @@ Scoped per role exactly like the pages, and calling the same services:
   else gets 403;
 - a school or company member never sees a match's score, parts or history (see `MatchSerializer`).
 
-Query parameters and bodies are validated first: an unknown edition, region or study area slug is a 400 that says
-which (the assignment page answers 404 for those, as a page URL does), and nothing is written on invalid input.
+Query parameters and bodies are validated once the role is checked: an unknown edition, region or study area slug
+is a 400 that says which (the assignment page answers 404 for those, as a page URL does), and nothing is written on
+invalid input.
 A refused state (a Django ValidationError from `matching.decisions`) answers 400 with `non_field_errors`.
 """
 
@@ -26,7 +29,6 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -41,15 +43,15 @@ from partners.models import Company, Participation, Region, School
 from . import decisions, services
 from .models import ExcludedPair, Match
 from .permissions import (
+    accept_side,
     assignment_regions_for,
-    can_accept_as_company,
-    can_accept_as_school,
     can_decide,
-    can_rank_for,
+    can_make_decisions,
     can_run_assignment,
     can_view_matches,
     matches_visible_to,
 )
+from .selectors import participation_for_decider
 from .serializers import (
     AcceptSerializer,
     AssignmentApplySerializer,
@@ -89,15 +91,13 @@ def _run[T](decision: Callable[[], T]) -> T:
 
 def _participation_for(user: User, participation_id: int) -> Participation:
     """The participation if the user may see its school (else 404) and may rank and decide for it (else 403)."""
-    participation = get_object_or_404(
-        Participation.objects.select_related("school__region", "edition").filter(
-            school__in=School.objects.visible_to(user)
-        ),
-        pk=participation_id,
-    )
-    if not can_rank_for(user, participation):
+    return participation_for_decider(user, participation_id)
+
+
+def _require_decider(user: User) -> None:
+    """The decisions on a school are for coordinators and advisers: everyone else gets 403 before the body is read."""
+    if not can_make_decisions(user):
         raise PermissionDenied
-    return participation
 
 
 def _mentor_company(participation: Participation, company_id: int) -> Company:
@@ -205,6 +205,22 @@ def _proposal_for(user: User, params: dict[str, Any]) -> tuple[Edition, Region |
     return edition, region, proposal
 
 
+def _skipped(edition: Edition, region: Region | None) -> list[dict[str, Any]]:
+    """The schools of the edition (or region) the assignment skips: their latest decision is "no match"."""
+    participations = list(
+        Participation.objects.filter(edition=edition, **({"school__region": region} if region else {}))
+        .exclude(matches__status=Match.Status.ACTIVE)
+        .select_related("school")
+        .order_by("school__name", "pk")
+    )
+    decided = services.no_match_decisions(participations)
+    return [
+        {"participation": p.pk, "school": _ref(p.school), "reason": services.decision_line(decided[p.pk])}
+        for p in participations
+        if p.pk in decided
+    ]
+
+
 def _assignment_payload(
     edition: Edition, region: Region | None, fairness: bool, proposal: list[services.ProposedPair]
 ) -> dict[str, Any]:
@@ -221,9 +237,12 @@ def _assignment_payload(
                 "company": _ref(pair.company),
                 "score": pair.score,
                 "parts": parts_or_none(pair.parts),
+                "pinned": pair.pinned,
+                "conflict": pair.conflict or None,
             }
             for pair in proposal
         ],
+        "skipped": _skipped(edition, region),
         "summary": {
             "assigned": assigned,
             "unassigned": len(proposal) - assigned,
@@ -240,8 +259,10 @@ class AssignmentView(APIView):
         summary="Assignment proposal of an edition or region",
         description=(
             "Optimal over all schools: as many schools as possible get a company, then the total score is maximal "
-            "(with `fairness=true` the lowest score is raised first). Capacity is respected, pinned matches are kept, "
-            "excluded pairs never appear. Writes nothing. Coordinators: any region or none (the whole edition). "
+            "(with `fairness=true` the lowest score is raised first). Capacity is respected, pinned and "
+            "half-accepted proposals are kept (`pinned`; `conflict` says when one is beyond capacity or no longer "
+            "allowed), excluded pairs never appear; schools whose latest decision is 'no match' are listed under "
+            "`skipped`. Writes nothing. Coordinators: any region or none (the whole edition). "
             "Advisers: only a region they advise; `region` may be left out by an adviser of exactly one region."
         ),
         parameters=[AssignmentQuerySerializer],
@@ -296,7 +317,8 @@ class AssignmentApplyView(APIView):
             "from the client). `participations` limits it to the pairs of those participations. As on the "
             "assignment page, a school's open proposal of another company is rejected as superseded, and a pair "
             "proposed already is not recorded twice. Answers the matches this call recorded: 201, or 200 with an "
-            "empty list when there was nothing new. On invalid input nothing is written."
+            "empty list when there was nothing new. On invalid input nothing is written; when a company filled up "
+            "since the proposal was computed, nothing is written either (400, `non_field_errors`)."
         ),
         request=AssignmentApplySerializer,
         responses={
@@ -314,8 +336,8 @@ class AssignmentApplyView(APIView):
         payload.is_valid(raise_exception=True)
         _edition, _region, proposal = _proposal_for(user, payload.validated_data)
         selected = _selected(proposal, payload.validated_data.get("participations"))
-        # The service of the assignment page (not services.assignment_apply): it keeps one open proposal per school.
-        created = decisions.assignment_accept(pairs=selected, by=user)
+        # The service of the assignment page and the command line: one open proposal per school, capacity checked.
+        created = _run(lambda: decisions.assignment_accept(pairs=selected, by=user))
         recorded = (
             Match.objects.filter(pk__in=[m.pk for m in created])
             .select_related("participation__school", "participation__edition", "company")
@@ -336,6 +358,7 @@ class NoMatchView(APIView):
         responses={201: MatchSerializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_VISIBLE},
     )
     def post(self, request: Request) -> Response:
+        _require_decider(request.user)  # type: ignore[arg-type]
         payload = NoMatchSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         participation = _participation_for(request.user, payload.validated_data["participation"])  # type: ignore[arg-type]
@@ -358,6 +381,7 @@ class ExcludedPairView(APIView):
         responses={201: ExcludedPairSerializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_VISIBLE},
     )
     def post(self, request: Request) -> Response:
+        _require_decider(request.user)  # type: ignore[arg-type]
         payload = ExcludePairSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -425,36 +449,38 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         summary="Propose a mentor company to a school",
-        description="An earlier open proposal for the school is rejected as superseded. The score is recorded.",
+        description=(
+            "An earlier open proposal of another company is rejected as superseded; the score is recorded. "
+            "Proposing the company of the school's open proposal again answers that proposal (200) with the note "
+            "added to its history, keeping its acceptances. Refused (400) when the company has no place left."
+        ),
         request=ProposeSerializer,
-        responses={201: MatchSerializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_VISIBLE},
+        responses={
+            201: MatchSerializer,
+            200: OpenApiResponse(MatchSerializer, description="The school's open proposal of this company."),
+            400: REFUSED,
+            403: NOT_ALLOWED,
+            404: NOT_VISIBLE,
+        },
     )
     def create(self, request: Request) -> Response:
+        _require_decider(self.user)
         payload = ProposeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         participation = _participation_for(self.user, data["participation"])
         company = _mentor_company(participation, data["company"])
+        held = set(
+            Match.objects.filter(
+                participation=participation, company=company, status=Match.Status.PROPOSED
+            ).values_list("pk", flat=True)
+        )
         match = _run(
             lambda: decisions.match_propose(
                 participation=participation, company=company, by=self.user, note=data["note"]
             )
         )
-        return _match_out(request, match, status.HTTP_201_CREATED)
-
-    def _accept_side(self, match: Match, wanted: str) -> str | None:
-        """The side the user accepts for: the one asked for if allowed, else the only one allowed."""
-        allowed = [
-            side
-            for side, ok in (
-                ("school", can_accept_as_school(self.user, match)),
-                ("company", can_accept_as_company(self.user, match)),
-            )
-            if ok
-        ]
-        if wanted:
-            return wanted if wanted in allowed else None
-        return allowed[0] if allowed else None
+        return _match_out(request, match, status.HTTP_200_OK if match.pk in held else status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Accept a proposed match for the school or the company",
@@ -467,7 +493,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         match = self.get_object()
         payload = AcceptSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        side = self._accept_side(match, payload.validated_data.get("side", ""))
+        side = accept_side(self.user, match, payload.validated_data.get("side", ""))
         if side is None:
             raise PermissionDenied(_("You cannot accept this match for that side."))
         accepted = _run(lambda: decisions.match_accept(match=match, by=self.user, side=side))  # type: ignore[arg-type]

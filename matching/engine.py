@@ -64,7 +64,7 @@ class CompanyFeatures:
     study_areas: np.ndarray  # (n, A) bool: the study areas the company's activity fits
     resources: np.ndarray  # (n,) float in [0, 1]: time and staff the company can give
     willingness: np.ndarray  # (n,) float in [0, 1]: sharing knowledge, multi-year commitment
-    capacity: np.ndarray  # (n,) int >= 0: schools it can still mentor this edition
+    capacity: np.ndarray  # (n,) int: schools it can still mentor this edition; <= 0 = full (< 0: overbooked)
     site_lat: np.ndarray  # (m,) radians
     site_lon: np.ndarray  # (m,) radians
     site_start: np.ndarray  # (n,) int

@@ -1,7 +1,8 @@
 """Load the engine's plain-data features from the database, in a constant number of queries.
 
 Company features of an edition are cached in-process and rebuilt only when a mentor profile, a site or a match of
-that edition changes (the cache key carries a stamp of those tables), so a ranking request does not rebuild them.
+that edition changes (the cache key carries a stamp of those tables, a site's coordinates included), so a ranking
+request does not rebuild them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from baseline import scoring
 from baseline.models import CriterionAssessment, Measurement
@@ -44,8 +45,18 @@ _lock = Lock()
 def _stamp(edition: Edition) -> tuple:
     profiles = MentorProfile.objects.filter(edition=edition).aggregate(n=Count("id"), last=Max("updated_at"))
     matches = Match.objects.filter(participation__edition=edition).aggregate(n=Count("id"), last=Max("updated_at"))
-    sites = CompanySite.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (profiles["n"], profiles["last"], matches["n"], matches["last"], sites["n"], sites["last"])
+    # The sums of the coordinates change when a site moves (a site has no updated_at of its own).
+    sites = CompanySite.objects.aggregate(n=Count("id"), last=Max("id"), lat=Sum("latitude"), lon=Sum("longitude"))
+    return (
+        profiles["n"],
+        profiles["last"],
+        matches["n"],
+        matches["last"],
+        sites["n"],
+        sites["last"],
+        sites["lat"],
+        sites["lon"],
+    )
 
 
 def study_area_slugs() -> tuple[str, ...]:
@@ -100,8 +111,9 @@ def _build_company_features(edition: Edition) -> EditionCompanies:
         .values_list("company_id", "n")
     )
     if taken:
+        # Not clipped at 0: an overbooked company (its capacity lowered below its matches) stays negative, so a
+        # caller that gives some places back (the assignment re-assigns open proposals) counts them right.
         capacity = capacity - np.array([taken.get(int(c), 0) for c in company_ids], dtype=np.int64)
-    capacity = np.maximum(capacity, 0)
 
     sites = list(
         CompanySite.objects.filter(company_id__in=MentorProfile.objects.filter(edition=edition).values("company_id"))
@@ -135,9 +147,9 @@ def schools_features(
 ) -> dict[int, SchoolFeatures]:
     """Per participation id, the school's features, in a constant number of queries however many schools.
 
-    A school's features: its location, the need vector from its submitted or finalised baseline (None without one:
-    the need part is then neutral), the study areas it offers, and the companies it had an active match with in
-    other editions.
+    A school's features: its location, the need vector from its finalised baseline (None without one -- a baseline
+    the school submitted but the adviser has not finalised does not count yet: the need part is then neutral), the
+    study areas it offers, and the companies it had an active match with in other editions.
     """
     if not participations:
         return {}
@@ -146,7 +158,7 @@ def schools_features(
     baselines = Measurement.objects.filter(
         participation_id__in=ids,
         kind=Measurement.Kind.BASELINE,
-        status__in=[Measurement.Status.SUBMITTED, Measurement.Status.FINALISED],
+        status=Measurement.Status.FINALISED,
     )
     participation_of = dict(baselines.values_list("pk", "participation_id"))
     ratings: dict[int, list[scoring.Rating]] = defaultdict(list)

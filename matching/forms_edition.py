@@ -112,12 +112,15 @@ class AssignmentFilterForm(forms.Form):
 
 
 class AcceptProposalForm(forms.Form):
-    """Accept one proposed pair (participation and company) or, without them, the whole proposal."""
+    """Accept one proposed pair (participation and company) or, without them, the whole proposal shown (its
+    fingerprint)."""
 
     region = forms.SlugField(required=False)
     fairness = forms.BooleanField(required=False)
     participation = forms.IntegerField(required=False, widget=forms.HiddenInput)
     company = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    #: "Accept all": the fingerprint of the proposal the page showed (services.proposal_fingerprint).
+    proposal = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from partners.models import Company, Edition, StudyArea
 
-from .models import MentorProfile, Offer
+from .models import Match, MentorProfile, Offer
 from .profiles import MAX_CAPACITY, MAX_SMALL_NUMBER, key_elements_for
 
 
@@ -73,4 +74,28 @@ class MentorProfileForm(forms.Form):
                 "capacity": 1,
             }
         super().__init__(*args, initial=initial, **kwargs)  # type: ignore[arg-type]
+        self.company, self.edition = company, edition
         self.fields["expertise_elements"].queryset = key_elements_for(edition)  # type: ignore[attr-defined]
+
+    def clean_capacity(self) -> int:
+        """The capacity cannot drop below the company's proposed and active matches in the edition: those schools
+        hold their places (a proposal is withdrawn by the adviser, not by lowering the capacity)."""
+        capacity = self.cleaned_data["capacity"]
+        taken = Match.objects.filter(
+            company=self.company,
+            participation__edition=self.edition,
+            status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE],
+        ).count()
+        if capacity < taken:
+            raise forms.ValidationError(
+                ngettext(
+                    "Your company already has %(taken)s proposed or active match in this edition: "
+                    "choose a capacity of at least %(taken)s.",
+                    "Your company already has %(taken)s proposed or active matches in this edition: "
+                    "choose a capacity of at least %(taken)s.",
+                    taken,
+                ),
+                code="below_taken",
+                params={"taken": taken},
+            )
+        return capacity

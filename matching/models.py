@@ -103,6 +103,14 @@ class Match(models.Model):
         verbose_name = _("match")
         verbose_name_plural = _("matches")
         ordering = ["participation", "-created_at"]
+        constraints = [
+            # A school has one mentor company per edition: at most one active match per participation.
+            models.UniqueConstraint(
+                fields=["participation"],
+                condition=models.Q(status="active"),
+                name="one_active_match_per_participation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.participation.school} – {self.company or '—'}"

@@ -4,6 +4,9 @@
   pair and record that no match was found;
 - a school member accepts the school's side of a proposed match, a company member the company's side;
 - jurors see nothing of matching.
+
+The pages and the API share these predicates (and `matching.selectors` for fetching a school to decide on), so the
+two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -48,6 +51,43 @@ def can_accept_as_company(user: User, match: Match) -> bool:
     return _active(user) and match.company_id is not None and match.company_id in user.company_ids
 
 
+def can_accept_now(user: User, match: Match, side: str) -> bool:
+    """The user may accept `side` ("school" or "company") of the match now: the match is an open proposal, that side
+    has not accepted yet, and the user belongs to it."""
+    if match.status != Match.Status.PROPOSED:
+        return False
+    if side == "school":
+        return match.school_accepted_at is None and can_accept_as_school(user, match)
+    if side == "company":
+        return match.company_accepted_at is None and can_accept_as_company(user, match)
+    return False
+
+
+def open_side(user: User, match: Match) -> str:
+    """The side the user can accept now, the school's first; "" when there is nothing for them to accept."""
+    return next((side for side in ("school", "company") if can_accept_now(user, match, side)), "")
+
+
+def accept_side(user: User, match: Match, wanted: str) -> str | None:
+    """The side the user accepts for: the one asked for if allowed, else the only one allowed; None if none.
+
+    Allowed means the user belongs to that side (accepting a side twice is harmless: the decision ignores it)."""
+    allowed = [
+        side
+        for side, ok in (("school", can_accept_as_school(user, match)), ("company", can_accept_as_company(user, match)))
+        if ok
+    ]
+    if wanted:
+        return wanted if wanted in allowed else None
+    return allowed[0] if allowed else None
+
+
+def can_make_decisions(user: User) -> bool:
+    """The user's role decides on matches at all (coordinators, advisers): everyone else is refused (403) before a
+    request is even read; which schools an adviser may decide on is `can_decide`."""
+    return _active(user) and (user.is_coordinator or bool(user.adviser_region_ids))
+
+
 def can_set_weights(user: User) -> bool:
     """Set an edition's matching weights: the central team only."""
     return _active(user) and user.is_coordinator
@@ -55,7 +95,7 @@ def can_set_weights(user: User) -> bool:
 
 def can_run_assignment(user: User) -> bool:
     """Run the edition-wide assignment: coordinators, and advisers for the regions they advise."""
-    return _active(user) and (user.is_coordinator or bool(user.adviser_region_ids))
+    return can_make_decisions(user)
 
 
 def assignment_regions_for(user: User) -> QuerySet[Region] | None:

@@ -20,7 +20,7 @@ from partners.models import Edition, Region, StudyArea
 
 from .engine import PARTS
 from .models import Match
-from .permissions import can_accept_as_company, can_accept_as_school, can_decide
+from .permissions import can_accept_now, can_decide
 
 if TYPE_CHECKING:
     from partners.models import User
@@ -107,6 +107,20 @@ class ProposedPairSerializer(serializers.Serializer):
     company = MatchingCompanySerializer(allow_null=True, help_text="Null when no company is left for the school.")
     score = serializers.FloatField(allow_null=True)
     parts = PartsSerializer(allow_null=True)
+    pinned = serializers.BooleanField(
+        help_text="The school's open proposal, kept as it is: pinned, or accepted by the school or the company."
+    )
+    conflict = serializers.ChoiceField(
+        choices=["over_capacity", "not_allowed"],
+        allow_null=True,
+        help_text="A kept pair beyond the company's capacity, or no longer allowed (beyond the distance limit).",
+    )
+
+
+class SkippedSchoolSerializer(serializers.Serializer):
+    participation = serializers.IntegerField()
+    school = MatchingSchoolSerializer()
+    reason = serializers.CharField(help_text="The 'no match' decision: when, who and why (a line of its history).")
 
 
 class AssignmentSummarySerializer(serializers.Serializer):
@@ -121,6 +135,7 @@ class AssignmentSerializer(serializers.Serializer):
     region = serializers.SlugField(allow_null=True, help_text="Null: every region of the edition.")
     fairness = serializers.BooleanField()
     pairs = ProposedPairSerializer(many=True)
+    skipped = SkippedSchoolSerializer(many=True, help_text="Schools left out: their latest decision is 'no match'.")
     summary = AssignmentSummarySerializer()
 
 
@@ -168,12 +183,9 @@ class MatchSerializer(serializers.Serializer):
 
     @extend_schema_field(MatchAllowedSerializer)
     def get_allowed(self, match: Match) -> dict[str, bool]:
-        open_ = match.status == Match.Status.PROPOSED
         return {
-            "accept_as_school": open_ and match.school_accepted_at is None and can_accept_as_school(self.user, match),
-            "accept_as_company": open_
-            and match.company_accepted_at is None
-            and can_accept_as_company(self.user, match),
+            "accept_as_school": can_accept_now(self.user, match, "school"),
+            "accept_as_company": can_accept_now(self.user, match, "company"),
             "decide": can_decide(self.user, match.participation),
         }
 

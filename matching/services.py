@@ -1,12 +1,16 @@
-"""Ranking mentor companies for a school and assigning a whole edition; decisions on matches."""
+"""Ranking mentor companies for a school, assigning a whole edition, and an edition's weights.
+
+The decisions on matches (propose, accept, record an assignment, ...) are in decisions.py.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
-from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,9 +20,6 @@ from partners.models import Company, Edition, Participation, StudyArea
 from . import assignment, engine
 from .features import EditionCompanies, company_features, school_features, schools_features
 from .models import ExcludedPair, Match, MatchWeights
-
-if TYPE_CHECKING:
-    from partners.models import User
 
 REASONS = {
     "full_capacity": gettext_lazy("full capacity this edition"),
@@ -75,22 +76,31 @@ class RankingResult:
     left_out: list[LeftOut] = field(default_factory=list)
     need_is_neutral: bool = False
     active_company: Company | None = None  # the school's mentor once a match is active: nothing left to propose
+    held_company_ids: frozenset[int] = frozenset()  # companies the school has an open proposal of (not again)
 
 
 def _excluded(participation: Participation) -> dict[int, str]:
     return dict(ExcludedPair.objects.filter(participation=participation).values_list("company_id", "reason"))
 
 
-def _sentence(*, school: engine.SchoolFeatures, companies: EditionCompanies, row: int, elements: list[str]) -> str:
-    """One plain sentence: distance; strength in one of the school's weakest elements; fitting study areas."""
+def _sentence(
+    *,
+    school: engine.SchoolFeatures,
+    companies: EditionCompanies,
+    row: int,
+    elements: list[str],
+    area_names: dict[str, str],
+) -> str:
+    """One plain sentence: distance; strength in one of the school's weakest elements; fitting study areas.
+
+    `area_names` (slug -> name) is read once per ranking, not once per row."""
     why = engine.explain(row, school, companies.features)
     parts = [_("%(km)s km") % {"km": f"{why.distance_km:.0f}"}]
     if why.element is not None and why.element < len(elements):
         parts.append(_("strong in %(element)s, one of your weakest elements") % {"element": elements[why.element]})
     if why.study_areas:
         slugs = [companies.area_slugs[i] for i in why.study_areas[:2]]
-        names = dict(StudyArea.objects.filter(slug__in=slugs).values_list("slug", "name"))
-        parts.append(_("core activity fits %(areas)s") % {"areas": ", ".join(names[s] for s in slugs)})
+        parts.append(_("core activity fits %(areas)s") % {"areas": ", ".join(area_names.get(s, s) for s in slugs)})
     return "; ".join(parts)
 
 
@@ -113,6 +123,11 @@ def ranking_for(
     school = school_features(participation=participation, area_slugs=companies.area_slugs)
     excluded = _excluded(participation)
     area_index = companies.area_slugs.index(study_area) if study_area in companies.area_slugs else None
+    held = frozenset(
+        Match.objects.filter(
+            participation=participation, status=Match.Status.PROPOSED, company__isnull=False
+        ).values_list("company_id", flat=True)
+    )
     ranking = engine.rank(
         school,
         companies.features,
@@ -121,11 +136,7 @@ def ranking_for(
         max_distance_km=max_distance_km if max_distance_km is not None else edition_max,
         study_area=area_index,
         excluded=frozenset(excluded),
-        held=frozenset(
-            Match.objects.filter(
-                participation=participation, status=Match.Status.PROPOSED, company__isnull=False
-            ).values_list("company_id", flat=True)
-        ),
+        held=held,
     )
     wanted = [row.company_id for row in ranking.rows] + [company_id for company_id, _reason in ranking.excluded]
     by_id = Company.objects.in_bulk(wanted)
@@ -139,7 +150,9 @@ def ranking_for(
         participation=participation,
         need_is_neutral=ranking.need_is_neutral,
         active_company=active.company if active else None,
+        held_company_ids=held,
     )
+    area_names = dict(StudyArea.objects.values_list("slug", "name")) if ranking.rows else {}
     for row in ranking.rows:
         result.rows.append(
             RankedCompany(
@@ -147,7 +160,9 @@ def ranking_for(
                 total=float(row.total),
                 parts={k: float(v) for k, v in row.parts.items()},
                 distance_km=float(row.distance_km),
-                sentence=_sentence(school=school, companies=companies, row=row.company_row, elements=elements),
+                sentence=_sentence(
+                    school=school, companies=companies, row=row.company_row, elements=elements, area_names=area_names
+                ),
             )
         )
     for company_id, reason in ranking.excluded:
@@ -166,18 +181,70 @@ def _framework_id() -> int | None:
 KEPT_PARTS = 32
 
 
+#: Why the assignment could not honour a kept (pinned or half-accepted) pair; the page warns about it.
+CONFLICTS = {
+    "over_capacity": gettext_lazy("Kept beyond the company's capacity"),
+    "not_allowed": gettext_lazy("Kept, although this pair is no longer allowed (beyond the distance limit)"),
+}
+
+
 @dataclass(frozen=True)
 class ProposedPair:
     participation: Participation
     company: Company | None
     score: float | None
     parts: dict[str, float]
+    #: Kept as it is: a pinned proposal, or an open proposal the school or the company accepted already.
+    pinned: bool = False
+    #: A kept pair the assignment could not honour: "over_capacity" or "not_allowed" (see CONFLICTS); else "".
+    conflict: str = ""
+
+
+def no_match_decisions(participations: Sequence[Participation]) -> dict[int, Match]:
+    """Per participation id, its "no match" record when that is the school's latest decision (one query).
+
+    The assignment skips these schools: an adviser decided no company fits. A proposal made after the "no match"
+    is a later decision, and the school takes part again.
+    """
+    latest: dict[int, Match] = {}
+    matches = Match.objects.filter(participation__in=list(participations)).order_by(
+        "participation_id", "-created_at", "-pk"
+    )
+    for match in matches:
+        latest.setdefault(match.participation_id, match)
+    return {pk: match for pk, match in latest.items() if match.status == Match.Status.NO_MATCH}
+
+
+def decision_line(match: Match) -> str:
+    """The last line of a match's history: when, who, what and why."""
+    return match.note.splitlines()[-1] if match.note else ""
+
+
+def proposal_fingerprint(proposal: Sequence[ProposedPair]) -> str:
+    """A digest of which school gets which company, in order: the assignment page posts it back with "accept all",
+    so only the proposal the user saw is recorded (a changed proposal is refused)."""
+    text = ";".join(f"{p.participation.pk}:{p.company.pk if p.company else '-'}" for p in proposal)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _kept_pairs(participations: Sequence[Participation]) -> dict[int, int]:
+    """Per participation id, the company of its open proposal that the assignment keeps as it is: a pinned one, or
+    one the school or the company accepted already (never superseded half-way)."""
+    kept = (
+        Match.objects.filter(participation__in=list(participations), status=Match.Status.PROPOSED)
+        .exclude(company=None)
+        .filter(Q(pinned=True) | Q(school_accepted_at__isnull=False) | Q(company_accepted_at__isnull=False))
+        .order_by("pk")
+        .values_list("participation_id", "company_id")
+    )
+    return dict(kept)
 
 
 def assignment_proposal(*, edition: Edition, region: str | None = None, fairness: bool = False) -> list[ProposedPair]:
     """Assign every school of the edition (or region) without an active match to a mentor company, optimally.
 
-    Capacity is respected, pinned matches are kept, excluded pairs never appear. Writes nothing.
+    Capacity is respected, pinned and half-accepted proposals are kept, excluded pairs never appear. Schools whose
+    latest decision is "no match" are left out (see `no_match_decisions`). Writes nothing.
     """
     participations = list(
         Participation.objects.filter(edition=edition)
@@ -186,6 +253,8 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
         .select_related("school__region")
         .order_by("school__name", "pk")
     )
+    skipped = no_match_decisions(participations)
+    participations = [p for p in participations if p.pk not in skipped]
     companies = company_features(edition=edition)
     features = companies.features
     weights, max_distance = weights_for(edition=edition)
@@ -193,11 +262,7 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
     excluded_pairs = set(
         ExcludedPair.objects.filter(participation__in=participations).values_list("participation_id", "company_id")
     )
-    pinned_matches = dict(
-        Match.objects.filter(participation__in=participations, pinned=True, company__isnull=False)
-        .exclude(status=Match.Status.REJECTED)
-        .values_list("participation_id", "company_id")
-    )
+    pinned_matches = _kept_pairs(participations)
     # Only the (s, n) matrix of allowed totals is kept whole (the solver needs it; float32 halves its 150 MB for an
     # edition of 1,000 schools and 18,000 companies); of each school's parts, only those of its best candidates,
     # where the optimum almost always lands (another chosen pair is scored again).
@@ -222,15 +287,21 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
         for i, p in enumerate(participations)
         if p.pk in pinned_matches and pinned_matches[p.pk] in rows_of
     )
-    # The features count open proposals against capacity; the schools re-assigned here give theirs back.
+    # The features count open proposals against capacity (not clipped: an overbooked company is negative); the
+    # schools re-assigned here give theirs back, and only then is what is left clipped at 0.
     capacity = features.capacity.copy()
     reopened = Match.objects.filter(participation__in=participations, status=Match.Status.PROPOSED)
     for company_id in reopened.values_list("company_id", flat=True):
         if company_id in rows_of:
             capacity[rows_of[company_id]] += 1
+    capacity = np.maximum(capacity, 0)
     problem = assignment.AssignmentProblem(scores=scores, capacity=capacity, pinned=pinned)
     solved = assignment.assign(problem, fairness=fairness)
     chosen = dict(solved.pairs)
+    pinned_rows = dict(pinned)
+    conflicts = {
+        i: ("not_allowed" if not np.isfinite(scores[i, c]) else "over_capacity") for i, c in solved.pinned_conflicts
+    }
     by_id = Company.objects.in_bulk([int(features.ids[c]) for c in chosen.values()])
     proposal = []
     for i, participation in enumerate(participations):
@@ -244,28 +315,10 @@ def assignment_proposal(*, edition: Edition, region: str | None = None, fairness
             scored = engine.score_all(schools[participation.pk], features, weights)
             total, values = float(scored.total[column]), scored.parts[column]
         parts = dict(zip(engine.PARTS, (float(v) for v in values), strict=True))
-        proposal.append(ProposedPair(participation, by_id[int(features.ids[column])], total, parts))
-    return proposal
-
-
-@transaction.atomic
-def assignment_apply(*, proposal: list[ProposedPair], by: User | None) -> list[Match]:
-    """Record the proposal as proposed matches (schools and companies then accept them)."""
-    created = []
-    for pair in proposal:
-        if pair.company is None:
-            continue
-        existing = Match.objects.filter(participation=pair.participation, company=pair.company).first()
-        if existing:
-            created.append(existing)
-            continue
-        created.append(
-            Match.objects.create(
-                participation=pair.participation,
-                company=pair.company,
-                score=pair.score,
-                parts=pair.parts,
-                decided_by=by,
+        company = by_id[int(features.ids[column])]
+        proposal.append(
+            ProposedPair(
+                participation, company, total, parts, pinned=pinned_rows.get(i) == column, conflict=conflicts.get(i, "")
             )
         )
-    return created
+    return proposal

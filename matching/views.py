@@ -18,20 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from partners.models import Company, Edition, Participation, Role, School
+from partners.models import Company, Edition, Participation, Role
 from stempact.charts import BarChart, bar_chart
 
 from . import decisions, services
 from .forms import AcceptForm, ExcludeForm, ProposeForm, RankingFilterForm, ReasonForm
 from .models import Match
-from .permissions import (
-    can_accept_as_company,
-    can_accept_as_school,
-    can_decide,
-    can_rank_for,
-    can_view_matches,
-    matches_visible_to,
-)
+from .permissions import accept_side, can_decide, can_view_matches, matches_visible_to, open_side
+from .selectors import participation_for_decider
 
 RANKING_LIMIT = 10
 
@@ -44,19 +38,6 @@ PART_LABELS = {
     "willingness": gettext_lazy("Willingness to share and continue"),
     "continuity": gettext_lazy("Earlier partnership"),
 }
-
-
-def _participation_for(request: HttpRequest, participation_id: int) -> Participation:
-    """The participation if the user may see its school (else 404) and may decide on it (else 403)."""
-    participation = get_object_or_404(
-        Participation.objects.select_related("school__region", "edition").filter(
-            school__in=School.objects.visible_to(request.user)
-        ),
-        pk=participation_id,
-    )
-    if not can_rank_for(request.user, participation):
-        raise PermissionDenied
-    return participation
 
 
 def _parts_chart(row: services.RankedCompany) -> BarChart:
@@ -75,6 +56,7 @@ class RankingRow:
     distance_km: float
     sentence: str
     chart: BarChart
+    already_proposed: bool = False  # the school's open proposal is this company: a badge, no "Propose" button
 
     @property
     def chart_id(self) -> str:
@@ -102,6 +84,7 @@ def _ranking_context(participation: Participation, filters: RankingFilterForm) -
             distance_km=row.distance_km,
             sentence=row.sentence,
             chart=_parts_chart(row),
+            already_proposed=row.company.pk in ranking.held_company_ids,
         )
         for i, row in enumerate(ranking.rows, start=1)
     ]
@@ -111,7 +94,7 @@ def _ranking_context(participation: Participation, filters: RankingFilterForm) -
 @login_required
 @require_safe
 def school_ranking(request: HttpRequest, participation_id: int) -> HttpResponse:
-    participation = _participation_for(request, participation_id)
+    participation = participation_for_decider(request.user, participation_id)
     filters = RankingFilterForm(request.GET or None)
     context = _ranking_context(participation, filters)
     if request.htmx and not request.htmx.boosted:
@@ -142,7 +125,7 @@ def _form_error(request: HttpRequest, form_or_error: object, back: str) -> HttpR
 @login_required
 @require_POST
 def match_propose(request: HttpRequest, participation_id: int) -> HttpResponse:
-    participation = _participation_for(request, participation_id)
+    participation = participation_for_decider(request.user, participation_id)
     back = reverse("matching:school-ranking", args=[participation.pk])
     form = ProposeForm(request.POST, participation=participation)
     if not form.is_valid():
@@ -167,7 +150,7 @@ def match_propose(request: HttpRequest, participation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pair_exclude(request: HttpRequest, participation_id: int) -> HttpResponse:
-    participation = _participation_for(request, participation_id)
+    participation = participation_for_decider(request.user, participation_id)
     back = reverse("matching:school-ranking", args=[participation.pk])
     form = ExcludeForm(request.POST, participation=participation)
     if not form.is_valid():
@@ -188,7 +171,7 @@ def pair_exclude(request: HttpRequest, participation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def no_match(request: HttpRequest, participation_id: int) -> HttpResponse:
-    participation = _participation_for(request, participation_id)
+    participation = participation_for_decider(request.user, participation_id)
     back = reverse("matching:school-ranking", args=[participation.pk])
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -205,28 +188,13 @@ def _visible_match(request: HttpRequest, pk: int) -> Match:
     return get_object_or_404(matches_visible_to(request.user).select_related("participation__school", "company"), pk=pk)
 
 
-def _accept_side(request: HttpRequest, match: Match, wanted: str) -> str | None:
-    """The side the user accepts for: the one asked for if allowed, else the only one allowed."""
-    allowed = [
-        side
-        for side, ok in (
-            ("school", can_accept_as_school(request.user, match)),
-            ("company", can_accept_as_company(request.user, match)),
-        )
-        if ok
-    ]
-    if wanted:
-        return wanted if wanted in allowed else None
-    return allowed[0] if allowed else None
-
-
 @login_required
 @require_POST
 def match_accept(request: HttpRequest, pk: int) -> HttpResponse:
     match = _visible_match(request, pk)
     form = AcceptForm(request.POST)
     wanted = form.cleaned_data["side"] if form.is_valid() else ""
-    side = _accept_side(request, match, wanted)
+    side = accept_side(request.user, match, wanted)
     if side is None:
         raise PermissionDenied
     try:
@@ -313,15 +281,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
         .select_related("participation__school__region", "participation__edition", "company")
         .order_by("participation__school__name", "-created_at")
     )
-    rows = []
-    for match in matches:
-        side = ""
-        if match.status == Match.Status.PROPOSED:
-            if can_accept_as_school(user, match) and match.school_accepted_at is None:
-                side = "school"
-            elif can_accept_as_company(user, match) and match.company_accepted_at is None:
-                side = "company"
-        rows.append(MatchRow(match, side, can_decide(user, match.participation)))
+    rows = [MatchRow(match, open_side(user, match), can_decide(user, match.participation)) for match in matches]
     return render(
         request,
         "matching/match_list.html",

@@ -6,6 +6,10 @@ Access:
 - assignment (page, accept a pair, accept all): coordinators for the whole edition or one region; advisers only for
   the regions they advise (default: their first region; another region is outside their scope: 404); others 403.
 An unknown edition or region is 404.
+
+Accepting never records a proposal the user did not see: the proposal is computed again, and "accept all" posts the
+fingerprint of the proposal on the page; when the two differ (or the accepted pair is no longer proposed), the
+answer is "the proposal changed in the meantime" and nothing is recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -224,9 +228,27 @@ class AssignmentRow:
 
     participation: Participation
     current: Match | None  # the active match, else the open proposal, else the "no match" record
-    pair: services.ProposedPair | None  # None: the school keeps its active match and is not re-assigned
+    pair: services.ProposedPair | None  # None: the school keeps its active match, or is skipped (see `skipped`)
     parts: list[tuple[str, int]]  # (label, %) of the proposed pair's score parts
-    pinned: bool  # the proposed pair is a pinned match, kept by the assignment
+    skipped: Match | None = None  # the "no match" record when that is the school's latest decision: not assigned
+
+    @property
+    def pinned(self) -> bool:
+        """The proposed pair is the school's open proposal, kept as it is (pinned, or accepted by one side)."""
+        return self.pair is not None and self.pair.pinned
+
+    @property
+    def pinned_by_hand(self) -> bool:
+        return self.pinned and self.current is not None and self.current.pinned
+
+    @property
+    def conflict(self) -> str:
+        """Why the kept pair is a problem (over capacity, no longer allowed), in words; "" when it is not."""
+        return str(services.CONFLICTS.get(self.pair.conflict, "")) if self.pair is not None else ""
+
+    @property
+    def skipped_reason(self) -> str:
+        return services.decision_line(self.skipped) if self.skipped is not None else ""
 
     @property
     def score_percent(self) -> int | None:
@@ -254,6 +276,8 @@ class Summary:
     assigned: int
     unassigned: int
     kept: int  # schools that keep their active match
+    skipped: int  # schools skipped: their latest decision is "no match"
+    conflicts: int  # kept (pinned or half-accepted) pairs beyond capacity or no longer allowed
     total: float  # sum of the proposed pairs' scores
     lowest_percent: int | None
     average_percent: int | None
@@ -296,11 +320,7 @@ def _proposal_context(scope: Scope, fairness: bool) -> dict[str, object]:
     )
     by_school = {pair.participation.pk: pair for pair in proposal}
     current = _current_matches(participations_list)
-    pinned = set(
-        Match.objects.filter(participation__in=participations_list, pinned=True, status=Match.Status.PROPOSED)
-        .exclude(company=None)
-        .values_list("participation_id", "company_id")
-    )
+    skipped = services.no_match_decisions(participations_list)
     rows = []
     for participation in participations_list:
         pair = by_school.get(participation.pk)
@@ -308,15 +328,19 @@ def _proposal_context(scope: Scope, fairness: bool) -> dict[str, object]:
             (str(PART_LABELS.get(part, part)), round(value * 100))
             for part, value in (pair.parts if pair else {}).items()
         ]
-        is_pinned = bool(pair and pair.company and (participation.pk, pair.company.pk) in pinned)
-        rows.append(AssignmentRow(participation, current.get(participation.pk), pair, parts, is_pinned))
+        no_match = skipped.get(participation.pk) if pair is None else None
+        rows.append(AssignmentRow(participation, current.get(participation.pk), pair, parts, no_match))
     scores = [pair.score for pair in proposal if pair.company is not None and pair.score is not None]
+    skipped_count = sum(1 for row in rows if row.skipped is not None)
     context["rows"] = rows
+    context["fingerprint"] = services.proposal_fingerprint(proposal)
     context["summary"] = Summary(
         schools=len(proposal),
         assigned=sum(1 for pair in proposal if pair.company is not None),
         unassigned=sum(1 for pair in proposal if pair.company is None),
-        kept=len(participations_list) - len(proposal),
+        kept=len(participations_list) - len(proposal) - skipped_count,
+        skipped=skipped_count,
+        conflicts=sum(1 for pair in proposal if pair.conflict),
         total=sum(scores),
         lowest_percent=round(min(scores) * 100) if scores else None,
         average_percent=round(sum(scores) / len(scores) * 100) if scores else None,
@@ -350,10 +374,18 @@ def _refused(request: HttpRequest, errors: list[str], back: str) -> HttpResponse
     return render(request, "matching/decision_refused.html", {"errors": errors, "back": back}, status=400)
 
 
+def _changed(request: HttpRequest, back: str) -> HttpResponse:
+    return _refused(request, [_("The proposal changed in the meantime. Look at it again before accepting.")], back)
+
+
 @login_required
 @require_POST
 def assignment_accept(request: HttpRequest, edition_slug: str) -> HttpResponse:
-    """Record one proposed pair, or the whole proposal, as proposed matches (computed again here, never trusted)."""
+    """Record one proposed pair, or the whole proposal, as proposed matches (computed again here, never trusted).
+
+    "Accept all" posts the fingerprint of the proposal it showed; a pair posts its school and company. When the
+    proposal computed now differs, nothing is recorded and the page says the proposal changed.
+    """
     scope = _assignment_scope(request, edition_slug, request.POST.get("region", ""))
     fairness = _flag(request.POST.get("fairness"))
     back = _assignment_url(scope, fairness)
@@ -365,17 +397,25 @@ def assignment_accept(request: HttpRequest, edition_slug: str) -> HttpResponse:
     )
     participation_id = form.cleaned_data["participation"]
     if participation_id is None:
+        if form.cleaned_data["proposal"] != services.proposal_fingerprint(proposal):
+            return _changed(request, back)
         pairs = proposal
     else:
         pair = next((p for p in proposal if p.participation.pk == participation_id), None)
         if pair is None:
-            raise Http404  # not a school of this scope, or it has an active match by now
+            in_scope = _participations(scope.edition).filter(pk=participation_id)
+            if scope.region is not None:
+                in_scope = in_scope.filter(school__region=scope.region)
+            if not in_scope.exists():
+                raise Http404  # not a school of this edition or region
+            return _changed(request, back)  # matched or "no match" by now: no longer in the proposal
         if pair.company is None or pair.company.pk != form.cleaned_data["company"]:
-            return _refused(
-                request, [_("The proposal changed in the meantime. Look at it again before accepting.")], back
-            )
+            return _changed(request, back)
         pairs = [pair]
-    created = decisions.assignment_accept(pairs=pairs, by=request.user)  # type: ignore[arg-type]
+    try:
+        created = decisions.assignment_accept(pairs=pairs, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return _refused(request, error.messages, back)
     if created:
         messages.success(
             request,

@@ -26,6 +26,8 @@ PARTS = {"need", "proximity", "sector", "resources", "willingness", "continuity"
 HIDDEN = dict.fromkeys(ROLES, 404) | {"anonymous": 403}
 # Only coordinators and advisers run the assignment; the others have no business there at all (403).
 NO_ASSIGNMENT = dict.fromkeys(ROLES, 403)
+# The decisions on a school (propose, no match, exclude a pair) likewise: their role is checked before anything else.
+NOT_A_DECIDER = dict.fromkeys(ROLES, 403)
 
 
 def expect(base: dict[str, int], **statuses: int) -> dict[str, int]:
@@ -477,10 +479,11 @@ def test_propose_role_matrix(mentors):
     check_role_matrix(
         mentors,
         lambda client: post(client, reverse("match-list"), body),
-        expect(HIDDEN, own_school=403, adviser=201, coordinator=201),
+        expect(NOT_A_DECIDER, adviser_other_region=404, adviser=201, coordinator=200),
     )
-    # The coordinator's proposal superseded the adviser's: one open proposal, one rejected.
-    assert sorted(Match.objects.values_list("status", flat=True)) == [Match.Status.PROPOSED, Match.Status.REJECTED]
+    # The coordinator proposed the same company again: the adviser's open proposal is answered (200), not replaced.
+    [match] = Match.objects.all()
+    assert match.status == Match.Status.PROPOSED and match.note.count("Dichtbij") == 2
 
 
 def test_proposing_returns_the_match_with_its_score_and_note(mentors):
@@ -622,7 +625,7 @@ def test_no_match_role_matrix(mentors):
     check_role_matrix(
         mentors,
         lambda client: post(client, reverse("matching-no-match"), body),
-        expect(HIDDEN, own_school=403, adviser=201, coordinator=201),
+        expect(NOT_A_DECIDER, adviser_other_region=404, adviser=201, coordinator=201),
     )
     assert set(Match.objects.values_list("status", "company")) == {(Match.Status.NO_MATCH, None)}
 
@@ -647,7 +650,7 @@ def test_exclude_pair_role_matrix(mentors):
     check_role_matrix(
         mentors,
         lambda client: post(client, reverse("matching-excluded-pairs"), body),
-        expect(HIDDEN, own_school=403, adviser=201, coordinator=201),
+        expect(NOT_A_DECIDER, adviser_other_region=404, adviser=201, coordinator=201),
     )
     assert list(ExcludedPair.objects.values_list("company", "reason")) == [(mentors.company.pk, "Concurrent")]
 
@@ -756,3 +759,51 @@ def test_schema_of_the_matching_endpoints_generates_without_warnings():
     ]
     GENERATOR_STATS.reset()
     assert problems == []
+
+
+# --- Code review (issue 4) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", ["match-list", "matching-no-match", "matching-excluded-pairs"])
+@pytest.mark.parametrize("role", ["juror", "own_school", "company"])
+def test_a_role_that_never_decides_gets_403_whatever_the_body(mentors, endpoint, role):
+    response = post(client_for(mentors.users[role]), reverse(endpoint), {})
+    assert response.status_code == 403
+    assert not Match.objects.exists() and not ExcludedPair.objects.exists()
+
+
+def test_the_assignment_lists_the_schools_it_skips_with_the_reason(mentors):
+    decisions.match_no_match(participation=participation_of(mentors), by=None, reason="Geen bedrijf in de buurt")
+    data = client_for(mentors.users["coordinator"]).get(assignment_url(edition=mentors.edition.slug)).json()
+    assert participation_of(mentors).pk not in [p["participation"] for p in data["pairs"]]
+    [skipped] = data["skipped"]
+    assert (skipped["participation"], skipped["school"]["name"]) == (
+        participation_of(mentors).pk,
+        "GO! Koninklijk Atheneum Antwerpen",
+    )
+    assert skipped["reason"].endswith("geen koppeling – Geen bedrijf in de buurt")
+
+
+def test_applying_refuses_a_company_that_filled_up_and_writes_nothing(mentors, monkeypatch):
+    # The proposal is computed, then another school takes Umicore's only place before the pairs are recorded.
+    mentors.company.mentor_profiles.update(capacity=1)  # one school of the region gets BASF, the other Umicore
+    real = services.assignment_proposal
+
+    def proposal_then_taken(**kwargs):
+        pairs = real(**kwargs)
+        Match.objects.create(
+            participation=participation_of(mentors, mentors.far_school),
+            company=mentors.other_company,
+            status=Match.Status.ACTIVE,
+        )
+        return pairs
+
+    monkeypatch.setattr(services, "assignment_proposal", proposal_then_taken)
+    response = post(
+        client_for(mentors.users["coordinator"]),
+        reverse("matching-assignment-apply"),
+        {"edition": mentors.edition.slug, "region": "antwerpen-waasland"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Umicore is volzet in deze editie (1 van 1 plaatsen ingenomen)."]}
+    assert not Match.objects.filter(status=Match.Status.PROPOSED).exists()

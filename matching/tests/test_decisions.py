@@ -4,12 +4,15 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from matching import decisions
 from matching.models import ExcludedPair, Match
+from matching.services import ProposedPair
 from matching.tests.helpers import profile
 from partners.models import Participation
+from partners.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +153,121 @@ def test_excluding_a_pair_rejects_its_open_proposal_and_blocks_proposing_it(ment
         decisions.match_propose(participation=participation, company=mentors.company, by=None)
     with pytest.raises(ValidationError):
         decisions.pair_exclude(participation=participation, company=mentors.other_company, by=None, reason=" ")
+
+
+# --------------------------------------------------------------------------- code review (issue 4): state rules
+
+
+def test_accepting_is_refused_when_the_school_already_has_another_active_match(mentors):
+    participation = participation_of(mentors)
+    Match.objects.create(participation=participation, company=mentors.other_company, status=Match.Status.ACTIVE)
+    stray = Match.objects.create(participation=participation, company=mentors.company)  # an open proposal left over
+    with pytest.raises(ValidationError) as refused:
+        decisions.match_accept(match=stray, by=None, side="school")
+    assert refused.value.code == "already_matched"
+    stray.refresh_from_db()
+    assert (stray.status, stray.school_accepted_at) == (Match.Status.PROPOSED, None)
+
+
+def test_a_match_becoming_active_closes_the_schools_other_open_proposals(mentors):
+    participation = participation_of(mentors)
+    # Two open proposals for one school (left over from before one open proposal per school was enforced).
+    chosen = Match.objects.create(participation=participation, company=mentors.company)
+    other = Match.objects.create(participation=participation, company=mentors.other_company)
+    decisions.match_accept(match=chosen, by=None, side="school")
+    decisions.match_accept(match=chosen, by=mentors.users["company"], side="company")
+    other.refresh_from_db()
+    assert other.status == Match.Status.REJECTED
+    assert LOG_LINE.match(other.note.splitlines()[-1])
+    assert other.note.splitlines()[-1].endswith("closed: another match is active")
+
+
+def test_the_database_holds_at_most_one_active_match_per_school(mentors):
+    participation = participation_of(mentors)
+    Match.objects.create(participation=participation, company=mentors.company, status=Match.Status.ACTIVE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Match.objects.create(participation=participation, company=mentors.other_company, status=Match.Status.ACTIVE)
+    # Any number of closed matches is fine.
+    Match.objects.create(participation=participation, company=mentors.other_company, status=Match.Status.REJECTED)
+    Match.objects.create(participation=participation, company=mentors.other_company, status=Match.Status.REJECTED)
+
+
+def test_proposing_a_full_company_is_refused_with_the_places_taken(mentors):
+    # Umicore mentors one school: the other school holds its only place.
+    decisions.match_propose(
+        participation=participation_of(mentors, mentors.other_school), company=mentors.other_company, by=None
+    )
+    with pytest.raises(ValidationError) as refused:
+        decisions.match_propose(participation=participation_of(mentors), company=mentors.other_company, by=None)
+    assert refused.value.messages == ["Umicore is full in this edition (1 of 1 places taken)."]
+    assert not Match.objects.filter(participation=participation_of(mentors)).exists()
+
+
+def test_an_active_match_takes_a_place_too(mentors):
+    far = participation_of(mentors, mentors.far_school)
+    Match.objects.create(participation=far, company=mentors.other_company, status=Match.Status.ACTIVE)
+    with pytest.raises(ValidationError):
+        decisions.match_propose(participation=participation_of(mentors), company=mentors.other_company, by=None)
+
+
+def test_proposing_a_company_without_a_mentor_profile_is_refused(mentors):
+    stranger = f.CompanyFactory(name="Geen Mentor NV")
+    with pytest.raises(ValidationError) as refused:
+        decisions.match_propose(participation=participation_of(mentors), company=stranger, by=None)
+    assert refused.value.code == "no_profile"
+
+
+def test_proposing_the_same_company_again_keeps_the_open_proposal_and_its_acceptance(mentors):
+    participation = participation_of(mentors)
+    first = decisions.match_propose(participation=participation, company=mentors.company, by=None, note="Dichtbij")
+    decisions.match_accept(match=first, by=None, side="school")
+    again = decisions.match_propose(
+        participation=participation, company=mentors.company, by=mentors.users["adviser"], note="Nog eens bekeken"
+    )
+    assert again.pk == first.pk
+    again.refresh_from_db()
+    assert again.status == Match.Status.PROPOSED and again.school_accepted_at is not None
+    assert again.note.splitlines()[-1].endswith("proposed BASF Antwerpen again – Nog eens bekeken")
+    assert Match.objects.filter(participation=participation).count() == 1
+
+
+def _pair(world, school, company):
+    return ProposedPair(participation_of(world, school), company, 0.5, {})
+
+
+def test_recording_an_assignment_pair_for_a_full_company_is_refused(mentors):
+    decisions.match_propose(
+        participation=participation_of(mentors, mentors.other_school), company=mentors.other_company, by=None
+    )
+    with pytest.raises(ValidationError) as refused:
+        decisions.assignment_accept(pairs=[_pair(mentors, mentors.school, mentors.other_company)], by=None)
+    assert refused.value.messages == ["Umicore is full in this edition (1 of 1 places taken)."]
+    assert not Match.objects.filter(participation=participation_of(mentors)).exists()
+
+
+def test_an_assignment_that_swaps_two_schools_companies_fits_within_capacity(mentors):
+    mentors.company.mentor_profiles.update(capacity=1)
+    own, other = participation_of(mentors), participation_of(mentors, mentors.other_school)
+    decisions.match_propose(participation=own, company=mentors.company, by=None)
+    decisions.match_propose(participation=other, company=mentors.other_company, by=None)
+    # Both companies are full; swapping them frees each place before it is taken again.
+    created = decisions.assignment_accept(
+        pairs=[
+            _pair(mentors, mentors.other_school, mentors.company),
+            _pair(mentors, mentors.school, mentors.other_company),
+        ],
+        by=None,
+    )
+    assert len(created) == 2
+    open_now = set(Match.objects.filter(status=Match.Status.PROPOSED).values_list("participation", "company"))
+    assert open_now == {(other.pk, mentors.company.pk), (own.pk, mentors.other_company.pk)}
+
+
+def test_recording_an_assignment_never_supersedes_a_half_accepted_proposal(mentors):
+    participation = participation_of(mentors)
+    held = decisions.match_propose(participation=participation, company=mentors.other_company, by=None)
+    decisions.match_accept(match=held, by=None, side="company")
+    created = decisions.assignment_accept(pairs=[_pair(mentors, mentors.school, mentors.company)], by=None)
+    assert created == []
+    held.refresh_from_db()
+    assert held.status == Match.Status.PROPOSED and held.company_accepted_at is not None

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from baseline.models import KeyElement
-from matching.models import MentorProfile
+from matching import decisions
+from matching.models import Match, MentorProfile
 from matching.tests.helpers import profile
 from partners.models import CompanyActivity, NaceDivision, StudyArea
 from partners.tests import factories as f
@@ -288,3 +289,36 @@ def test_the_company_page_invites_members_to_fill_in_a_missing_profile_and_advis
     assert "Mentorprofiel invullen" in member_page
     assert "Er is nog geen mentorprofiel voor deze editie." in adviser_page
     assert "Mentorprofiel invullen" not in adviser_page
+
+
+# --------------------------------------------------------------------------- code review (issue 4)
+
+
+def test_a_capacity_below_the_matches_the_company_already_has_is_refused(world):
+    profile(world.company, world.edition, capacity=3)
+    for school in (world.school, world.other_school):
+        participation = school.participations.get(edition=world.edition)
+        decisions.match_propose(participation=participation, company=world.company, by=None)
+    Match.objects.filter(participation__school=world.school).update(status=Match.Status.ACTIVE)
+    client = client_for(world.users["company"])
+
+    response = client.post(profile_url(world.company, world.edition), valid_post(capacity="1"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["capacity"] == [
+        "Je bedrijf heeft in deze editie al 2 voorgestelde of actieve koppelingen: kies een capaciteit van minstens 2."
+    ]
+    assert MentorProfile.objects.get(company=world.company).capacity == 3
+    assert client.post(profile_url(world.company, world.edition), valid_post(capacity="2")).status_code == 302
+
+
+def test_profile_form_errors_are_announced_with_their_field(world):
+    response = client_for(world.users["company"]).post(
+        profile_url(world.company, world.edition), valid_post(staff="-1", hours_per_month="x")
+    )
+    page = response.text
+    assert response.status_code == 400
+    assert 'aria-describedby="id_staff_error"' in page and 'id="id_staff_error"' in page
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    wanted = [i for value in re.findall(r'aria-describedby="([^"]+)"', page) for i in value.split()]
+    assert [i for i in wanted if i not in ids] == []

@@ -1,7 +1,9 @@
 """The matching pages: who may rank, propose, accept and list; what each of them sees."""
 
 import pytest
+from django import forms
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -80,9 +82,10 @@ def test_propose_role_matrix(mentors):
             "coordinator": 302,
         },
     )
-    # The coordinator's proposal superseded the adviser's: one open proposal, one rejected.
-    statuses = sorted(Match.objects.values_list("status", flat=True))
-    assert statuses == [Match.Status.PROPOSED, Match.Status.REJECTED]
+    # The coordinator proposed the same company again: the adviser's open proposal stays, with both notes.
+    [match] = Match.objects.all()
+    assert match.status == Match.Status.PROPOSED
+    assert [line.rsplit(" – ", 1)[-1] for line in match.note.splitlines()] == ["Dichtbij", "Dichtbij"]
 
 
 def test_accept_role_matrix_lets_only_the_school_and_the_company_accept(mentors):
@@ -151,7 +154,7 @@ def test_ranking_page_shows_both_companies_by_score_with_their_sentence(mentors)
     for row in rows:
         assert row.sentence and row.sentence in html
         assert f'id="{row.chart_id}-title"' in html
-    assert "No submitted baseline yet" in html
+    assert "No finalised baseline yet" in html
 
 
 def test_ranking_filters_answer_htmx_with_the_results_fragment(mentors):
@@ -279,6 +282,7 @@ def test_match_list_query_count_does_not_grow_with_matches(mentors):
             assert client.get(url).status_code == 200
         return len(queries)
 
+    mentors.other_company.mentor_profiles.update(capacity=2)  # room for the two proposals below
     decisions.match_propose(participation=participation_of(mentors, schools[0]), company=mentors.company, by=None)
     one = count()
     for school in schools[1:]:
@@ -299,3 +303,46 @@ def test_once_the_match_is_active_the_ranking_page_offers_nothing_to_propose(men
     after = adviser.get(ranking_url(mentors)).content.decode()
     assert "This school's match with BASF Antwerpen is active" in after
     assert "Propose</button>" not in after and "Record no match" not in after
+
+
+# --------------------------------------------------------------------------- code review (issue 4)
+
+
+def test_a_company_proposed_already_shows_a_badge_instead_of_the_propose_button(mentors):
+    decisions.match_propose(participation=participation_of(mentors), company=mentors.company, by=None)
+    response = client_for(mentors.users["adviser"]).get(ranking_url(mentors))
+    held, other = response.context["rows"]
+    assert (held.company, held.already_proposed, other.already_proposed) == (mentors.company, True, False)
+    assert response.context["ranking"].held_company_ids == frozenset({mentors.company.pk})
+    html = response.content.decode()
+    card = html[
+        html.index(f'id="company-{mentors.company.pk}"') : html.index(f'id="company-{mentors.other_company.pk}"')
+    ]
+    assert "Already proposed" in card and "Propose</button>" not in card
+    assert html.count("Propose</button>") == 1  # Umicore can still be proposed
+
+
+def test_match_list_links_cost_no_query_per_advised_region(mentors):
+    adviser = mentors.users["adviser"]
+    client = client_for(adviser)
+    url = reverse("matching:match-list")
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    one = count()
+    for slug in ("limburg", "west-vlaanderen"):
+        f.membership(adviser, "adviser", region=f.region(slug))
+    assert count() == one
+
+
+def test_form_fields_point_aria_describedby_at_their_error_and_help(mentors):
+    class Example(forms.Form):
+        reason = forms.CharField(label="Reason", help_text="Why, in a sentence.")
+
+    page = render_to_string("partials/form_fields.html", {"form": Example(data={"reason": ""})})
+    assert 'aria-describedby="id_reason_helptext id_reason_error"' in page
+    assert 'id="id_reason_error"' in page and 'id="id_reason_helptext"' in page

@@ -6,16 +6,20 @@ import json
 import time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching.services import assignment_apply, assignment_proposal
+from matching.decisions import assignment_accept
+from matching.services import assignment_proposal
 from partners.models import Edition
 
 
 class Command(BaseCommand):
     help = (
         "Propose a mentor company for every school of an edition (or region) without an active match: maximal total "
-        "score, capacities respected, pinned pairs kept, excluded pairs left out. Writes nothing without --apply."
+        "score, capacities respected, pinned pairs kept, excluded pairs left out. Writes nothing without --apply; "
+        "with --apply the pairs are recorded as proposals exactly as on the assignment page (a school's open proposal "
+        "of another company is superseded, every step is in the match's history)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,7 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="Region slug.")
         parser.add_argument("--fairness", action="store_true", help="First raise the worst-off school's score.")
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
-        parser.add_argument("--apply", action="store_true", help="Record the proposal as proposed matches.")
+        parser.add_argument(
+            "--apply",
+            action="store_true",
+            help="Record the proposal as proposed matches (as the assignment page does).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         edition = Edition.objects.filter(slug=options["edition"]).first()
@@ -43,8 +51,12 @@ class Command(BaseCommand):
             }
             for p in proposal
         ]
+        recorded = None
         if options["apply"]:
-            assignment_apply(proposal=proposal, by=None)
+            try:
+                recorded = assignment_accept(pairs=proposal, by=None)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
         if options["json"]:
             self.stdout.write(json.dumps({"edition": edition.slug, "assignment": rows}, ensure_ascii=False, indent=2))
         else:
@@ -52,5 +64,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{row['school']} -> {row['company'] or '—'} ({row['score']})")
             total = sum(r["score"] or 0 for r in rows)
             self.stdout.write(f"{len(rows)} schools, total score {total:.3f}, computed in {seconds:.2f} s.")
-        if options["apply"]:
-            self.stderr.write("Recorded as proposed matches.")
+        if recorded is not None:
+            self.stderr.write(f"Recorded {len(recorded)} new proposed matches.")

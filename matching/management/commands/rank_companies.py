@@ -60,6 +60,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{payload['school']} ({edition.slug})")
         if result.need_is_neutral:
-            self.stdout.write("No submitted baseline yet: the need part is neutral.")
+            self.stdout.write("No finalised baseline yet: the need part is neutral.")
         for row in rows:
             self.stdout.write(f"{row['rank']:>3}. {row['score']:.3f}  {row['company']}  – {row['explanation']}")
