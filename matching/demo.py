@@ -3,15 +3,18 @@ the current edition, with capacity, resources and expertise drawn from a seeded 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils import timezone
 
 from baseline.models import KeyElement
-from partners.models import Company, CompanyActivity, Edition, NaceDivision
+from partners.demo import CURRENT_EDITION_YEAR, PAIRS, PREVIOUS_EDITION_YEAR
+from partners.models import Company, CompanyActivity, Edition, NaceDivision, Participation
 
-from .models import MentorProfile, Offer
+from .models import Match, MentorProfile, Offer
 
 SEED = 20262027
 BATCH = 2_000
@@ -68,3 +71,43 @@ def build_demo_profiles(*, edition: Edition | None = None) -> int:
     element_through.objects.bulk_create(element_rows, batch_size=BATCH)
     area_through.objects.bulk_create(area_rows, batch_size=BATCH)
     return len(profiles)
+
+
+#: Participation statuses at which the demo story says the school has its mentor company.
+_MATCHED_STATUSES = ("matched", "plan_submitted", "scored", "finalist", "awarded")
+
+
+@transaction.atomic
+def build_demo_matches() -> int:
+    """Active matches for the demo pairs the story says are matched (both editions); returns how many were created.
+
+    The pairs come from partners.demo.PAIRS (the source's schools and their partner companies). Idempotent: a school
+    with an active match in the edition is left alone.
+    """
+    editions = {
+        "current": Edition.objects.filter(slug=f"{CURRENT_EDITION_YEAR}-{CURRENT_EDITION_YEAR + 1}").first(),
+        "previous": Edition.objects.filter(slug=f"{PREVIOUS_EDITION_YEAR}-{PREVIOUS_EDITION_YEAR + 1}").first(),
+    }
+    created = 0
+    for pair in PAIRS:
+        if pair.company is None:
+            continue
+        company = Company.objects.filter(enterprise_number=pair.company.enterprise_number).first()
+        for which, status in (("current", pair.current_status), ("previous", pair.previous_status)):
+            edition = editions[which]
+            if edition is None or company is None or status not in _MATCHED_STATUSES:
+                continue
+            participation = Participation.objects.filter(edition=edition, school__name=pair.school.name).first()
+            if participation is None or participation.matches.filter(status=Match.Status.ACTIVE).exists():
+                continue
+            accepted = timezone.make_aware(dt.datetime.combine(edition.baseline_closes_on, dt.time(10)))
+            Match.objects.create(
+                participation=participation,
+                company=company,
+                status=Match.Status.ACTIVE,
+                school_accepted_at=accepted,
+                company_accepted_at=accepted,
+                note=f"{accepted:%Y-%m-%d %H:%M} demo: {company.name} – partnerbedrijf volgens het programma",
+            )
+            created += 1
+    return created

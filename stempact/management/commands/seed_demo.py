@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from actionplans.demo import build_demo_plans
 from baseline.demo import build_demo_measurements, build_large_baselines
-from matching.demo import build_demo_profiles
+from matching.demo import build_demo_matches, build_demo_profiles
 from partners.demo import LARGE_COMPANIES, LARGE_SCHOOLS, SeedReport, build_demo, build_large
 
 if TYPE_CHECKING:
@@ -76,6 +77,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Finalised baselines of generated schools: {baselines:,} created")
         profiles = build_demo_profiles()
         self.stdout.write(f"Mentor profiles in the current edition: {profiles} created")
+        matches = build_demo_matches()
+        self.stdout.write(f"Active matches of the demo pairs: {matches} created")
+        plans = build_demo_plans()
+        self.stdout.write(f"Action plans: {plans.plans} draft, {plans.submitted} submitted")
+        self.stdout.write(f"Learning-network sessions: {plans.sessions} planned")
         self._credentials(demo)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s."))
 
