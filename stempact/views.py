@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from baseline import selectors as baseline_selectors
 from baseline.models import Measurement
+from matching.models import Match
 from partners import selectors
 from partners.models import Company, Edition, Participation, School, User
 from stempact.charts import bar_chart
@@ -42,14 +43,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         schools = School.objects.filter(region_id__in=user.adviser_region_ids)
         context["adviser"] = {
             "regions": [m.region for m in user.active_memberships if m.region_id],
-            "participations": _attach_measurements(
-                list(
-                    Participation.objects.filter(edition=edition, school__in=schools)
-                    .select_related("school")
-                    .order_by("school__name")
+            "participations": _attach_matches(
+                _attach_measurements(
+                    list(
+                        Participation.objects.filter(edition=edition, school__in=schools)
+                        .select_related("school")
+                        .order_by("school__name")
+                    )
+                    if edition
+                    else []
                 )
-                if edition
-                else []
             ),
             "status_chart": bar_chart(
                 _("Your schools per status"), selectors.edition_status_counts(edition=edition, schools=schools)
@@ -59,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
     if user.school_ids:
         participations = selectors.participations_for_school_member(user=user, edition=edition)
-        _attach_measurements(participations)
+        _attach_matches(_attach_measurements(participations))
         registered = {p.school_id for p in participations}
         context["school_member"] = {
             "participations": participations,
@@ -68,13 +71,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
         }
     if user.company_ids:
-        context["company_member"] = {"companies": [m.company for m in user.active_memberships if m.company_id]}
+        context["company_member"] = {
+            "companies": [m.company for m in user.active_memberships if m.company_id],
+            # Proposals waiting for the company's side: the member's next step, with a link to accept.
+            "waiting": list(
+                Match.objects.filter(
+                    company_id__in=user.company_ids,
+                    participation__edition=edition,
+                    status=Match.Status.PROPOSED,
+                    company_accepted_at__isnull=True,
+                )
+                .select_related("participation__school", "company")
+                .order_by("participation__school__name")
+            )
+            if edition
+            else [],
+        }
     if user.is_juror:
         context["juror"] = {"editions": [m.edition for m in user.active_memberships if m.role == "juror"]}
     context["has_role"] = any(
         key in context for key in ("coordinator", "adviser", "school_member", "company_member", "juror")
     )
     return render(request, "dashboard.html", context)
+
+
+def _attach_matches(participations: list[Participation]) -> list[Participation]:
+    """Give each participation its `mentor_match`: the active match, else the newest open proposal, else None."""
+    matches = (
+        Match.objects.filter(participation__in=participations, status__in=[Match.Status.ACTIVE, Match.Status.PROPOSED])
+        .select_related("company")
+        .order_by("-created_at", "-pk")
+    )
+    found: dict[int, Match] = {}
+    for match in matches:
+        current = found.get(match.participation_id)
+        if current is None or (match.status == Match.Status.ACTIVE and current.status != Match.Status.ACTIVE):
+            found[match.participation_id] = match
+    for participation in participations:
+        participation.mentor_match = found.get(participation.pk)  # type: ignore[attr-defined]
+    return participations
 
 
 def _attach_measurements(participations: list[Participation]) -> list[Participation]:
