@@ -16,6 +16,7 @@ from .models import (
     LearningNetworkSession,
     Milestone,
     PlanEvent,
+    PlanReminder,
     Signature,
     TeamMember,
 )
@@ -111,3 +112,25 @@ class LearningNetworkSessionAdmin(CoordinatorAdmin):
     list_filter = ["edition", "region", "kind"]
     readonly_fields = ["created_by"]
     inlines = [AttendanceInline]
+
+
+@admin.register(PlanReminder)
+class PlanReminderAdmin(CoordinatorAdmin):
+    """The deadline reminders that went out (actionplans/tasks.py): read only, since a row is what keeps a school
+    from being reminded twice."""
+
+    list_display = ["participation", "kind", "deadline", "sent_at"]
+    list_filter = ["kind", "participation__edition"]
+    search_fields = ["participation__school__name"]
+    list_select_related = ["participation__school", "participation__edition"]
+    fields = ["participation", "kind", "deadline", "recipients", "sent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -216,20 +216,6 @@ def _require_edit(user: User, plan: ActionPlan) -> None:
         raise _refusal(user, plan)
 
 
-def _at_version(plan: ActionPlan, version: int) -> None:
-    """Refuse (409) to sign, withdraw or submit when the plan changed after the caller's version: they act on the
-    text they read. Call inside a transaction: the plan row stays locked until the act is written."""
-    current = ActionPlan.objects.select_for_update().filter(pk=plan.pk).values_list("version", flat=True).get()
-    if current != version:
-        raise PlanConflict(
-            services.StalePlan(
-                current_version=current,
-                changes=services._changes_since(plan, version),
-                message=_("The action plan changed after you opened it. Nothing was done: read the changes first."),
-            )
-        )
-
-
 def _plan_response(request: Request, plan_id: int, code: int = status.HTTP_200_OK) -> Response:
     plan = _plan(request.user, plan_id)  # type: ignore[arg-type]
     return Response(PlanSerializer(plan, context=plan_context(request, plan)).data, status=code)
@@ -292,10 +278,7 @@ class PlanViewSet(UserMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[ActionPlan]:
-        # The counts make it a grouped query, which drops the model's default ordering: a page needs one.
-        return selectors.plans_for(user=self.user).order_by(
-            "participation__edition", "participation__school__name", "pk"
-        )
+        return selectors.plans_for(user=self.user)  # ordered: newest edition first, then the school
 
     @extend_schema(
         summary="One action plan with goals, contributions, the COOL project, signatures and the SMART summary",
@@ -448,17 +431,15 @@ class PlanViewSet(UserMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "POST":
             data = _valid(SignatureSerializer(data=request.data))
             side = self._side(plan, data.get("side"), can_sign_plan)
-            with transaction.atomic():
-                _at_version(plan, data["version"])
-                _write(
-                    lambda: services.plan_sign(plan=plan, side=side, name=data["name"], role=data["role"], by=self.user)
+            _write(
+                lambda: services.plan_sign(
+                    plan=plan, side=side, name=data["name"], role=data["role"], by=self.user, version=data["version"]
                 )
+            )
             return _plan_response(request, plan.pk, status.HTTP_201_CREATED)
         query = _valid(SignatureWithdrawSerializer(data=request.query_params))
         side = self._side(plan, query.get("side"), can_withdraw_signature)
-        with transaction.atomic():
-            _at_version(plan, query["version"])
-            _write(lambda: services.signature_withdraw(plan=plan, side=side, by=self.user))
+        _write(lambda: services.signature_withdraw(plan=plan, side=side, by=self.user, version=query["version"]))
         return _plan_response(request, plan.pk)
 
     @extend_schema(
@@ -476,9 +457,7 @@ class PlanViewSet(UserMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         if not can_submit_plan(self.user, plan):
             raise _refusal(self.user, plan)
         data = _valid(PlanVersionSerializer(data=request.data))
-        with transaction.atomic():
-            _at_version(plan, data["version"])
-            _write(lambda: services.plan_submit(plan=plan, by=self.user))
+        _write(lambda: services.plan_submit(plan=plan, by=self.user, version=data["version"]))
         return _plan_response(request, plan.pk)
 
 
@@ -796,7 +775,10 @@ class LearningNetworkSessionViewSet(UserMixin, mixins.ListModelMixin, viewsets.G
 
     @extend_schema(
         summary="Plan a session of a region",
-        description="For coordinators and the advisers of the region. The date lies within the edition.",
+        description=(
+            "For coordinators and the advisers of the region. The date lies within the edition's learning-network "
+            "period (networks_start_on .. networks_end_on of the edition)."
+        ),
         request=LearningNetworkSessionSerializer,
         responses={201: LearningNetworkSessionSerializer, 400: INVALID, 403: NOT_ALLOWED},
     )

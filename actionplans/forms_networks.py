@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,9 @@ def _long_date(day: dt.date) -> str:
 
 
 class SessionForm(forms.Form):
-    """Plan or change a session. The date lies inside the edition's learning-network period (Edition.networks_*)."""
+    """Plan or change a session. The date lies inside the edition's learning-network period (Edition.networks_*):
+    the date picker proposes that period, and the service (session_create/session_update) refuses a date outside it
+    next to the field."""
 
     kind = forms.ChoiceField(label=_("Session"), choices=LearningNetworkSession.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -51,20 +52,6 @@ class SessionForm(forms.Form):
             "start": _long_date(start),
             "end": _long_date(end),
         }
-
-    def clean_date(self) -> dt.date:
-        day: dt.date = self.cleaned_data["date"]
-        # A session planned before the coordinator moved the period keeps its date when only its place changes.
-        if self.initial.get("date") == day:
-            return day
-        start, end = self.edition.networks_start_on, self.edition.networks_end_on
-        if not start <= day <= end:
-            raise ValidationError(
-                _("Choose a date within the learning networks of this edition (%(start)s – %(end)s)."),
-                code="outside_networks",
-                params={"start": _long_date(start), "end": _long_date(end)},
-            )
-        return day
 
 
 class AttendanceForm(forms.Form):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,10 @@ class ActionPlan(models.Model):
 
     def __str__(self) -> str:
         return str(_("Action plan – %(school)s") % {"school": self.participation.school})
+
+    def get_absolute_url(self) -> str:
+        """The plan page (its goals, milestones and actions)."""
+        return reverse("actionplans:plan-detail", args=[self.pk])
 
     @property
     def edition(self) -> Edition:

@@ -136,13 +136,18 @@ def can_list_plans(user: AnyUser) -> bool:
 
 
 def navigation_for(user: User) -> list[dict[str, str]]:
-    """Menu entry of the action plans: "Action plans" (the list) for coordinators, advisers and jurors; "Action plan"
-    for school and company members, whose page leads to their own plan (or says what comes first)."""
+    """Menu entries of the action plans: "Action plans" (the list) for coordinators, advisers and jurors; "Action plan"
+    for school and company members, whose page leads to their own plan (or says what comes first). "Learning
+    networks" for those who plan the sessions and register attendance (coordinators, the advisers of a region);
+    members see their region's sessions on their plan."""
+    items: list[dict[str, str]] = []
     if can_list_plans(user):
-        return [{"label": _("Action plans"), "url": reverse("actionplans:plan-list")}]
-    if _active(user) and (user.school_ids or user.company_ids):
-        return [{"label": _("Action plan"), "url": reverse("actionplans:plan-list")}]
-    return []
+        items.append({"label": _("Action plans"), "url": reverse("actionplans:plan-list")})
+    elif _active(user) and (user.school_ids or user.company_ids):
+        items.append({"label": _("Action plan"), "url": reverse("actionplans:plan-list")})
+    if can_list_sessions(user) and can_manage_some_sessions(user):
+        items.append({"label": _("Learning networks"), "url": reverse("actionplans:network-sessions")})
+    return items
 
 
 # --------------------------------------------------------------------------- learning networks
@@ -153,6 +158,13 @@ def can_manage_sessions(user: AnyUser, region: Region) -> bool:
     if not _active(user):
         return False
     return user.is_coordinator or region.pk in user.adviser_region_ids  # type: ignore[union-attr]
+
+
+def can_manage_some_sessions(user: AnyUser) -> bool:
+    """Whether `can_manage_sessions` holds for at least one region: a coordinator, or an adviser of a region."""
+    if not _active(user):
+        return False
+    return user.is_coordinator or bool(user.adviser_region_ids)  # type: ignore[union-attr]
 
 
 def can_edit_session(user: AnyUser, session: LearningNetworkSession) -> bool:

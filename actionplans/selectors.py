@@ -41,46 +41,73 @@ TARGET_MODELS = {
 }
 
 
-def with_details(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
-    """Everything the plan page, the API and the PDF read of a plan, in a constant number of queries (12 however
-    many goals, milestones and actions): school, edition, company, goals with their links, milestones and actions,
-    team, COOL steps, other STEM projects, signatures, comments and history."""
+def _goals_with_items() -> Prefetch:
+    """A plan's goals in order with what the page and the SMART check read: links, milestones and actions."""
     goals = Goal.objects.order_by("order", "id").prefetch_related(
         "elements",
         Prefetch("criteria", queryset=Criterion.objects.select_related("element")),
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "id")),
         Prefetch("actions", queryset=Action.objects.order_by("due", "id")),
     )
-    return plans.select_related(
-        "participation__school__region",
-        "participation__edition",
-        "match__company",
-        "submitted_by",
-        "extension_granted_by",
-    ).prefetch_related(
-        Prefetch("goals", queryset=goals),
-        Prefetch("team_members", queryset=TeamMember.objects.order_by("kind", "name", "id")),
-        Prefetch("cool_steps", queryset=CoolStep.objects.order_by("position")),
-        "stem_projects",
-        Prefetch("signatures", queryset=Signature.objects.select_related("user")),
-        Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "id")),
-        Prefetch("events", queryset=PlanEvent.objects.select_related("by").order_by("-at", "-id")),
+    return Prefetch("goals", queryset=goals)
+
+
+def _with_parties(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    return plans.select_related("participation__school__region", "participation__edition", "match__company")
+
+
+def with_page_details(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    """What the plan page (goals, milestones, actions and their SMART check, the status line) reads of a plan, in 7
+    queries however many goals, milestones and actions: school, edition, company, goals with their links, milestones
+    and actions, and the signatures. Not the comments, the history, the team or the contributions: the page does not
+    show them, and a long history would make every page view slower."""
+    return _with_parties(plans).prefetch_related(
+        _goals_with_items(), Prefetch("signatures", queryset=Signature.objects.select_related("user"))
+    )
+
+
+def with_details(plans: QuerySet[ActionPlan]) -> QuerySet[ActionPlan]:
+    """Everything the API, the PDF and the pages around the goals read of a plan, in a constant number of queries (12
+    however many goals, milestones and actions): school, edition, company, goals with their links, milestones and
+    actions, team, COOL steps, other STEM projects, signatures, comments and history."""
+    return (
+        with_page_details(plans)
+        .select_related("submitted_by", "extension_granted_by")
+        .prefetch_related(
+            Prefetch("team_members", queryset=TeamMember.objects.order_by("kind", "name", "id")),
+            Prefetch("cool_steps", queryset=CoolStep.objects.order_by("position")),
+            "stem_projects",
+            Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "id")),
+            Prefetch("events", queryset=PlanEvent.objects.select_related("by").order_by("-at", "-id")),
+        )
     )
 
 
 def plans_for(*, user: User, edition: Edition | None = None) -> QuerySet[ActionPlan]:
-    """The plans a user may see (list pages), with school, company and the number of goals, in one query."""
+    """The plans a user may see (list pages), with school, company and the numbers of goals and signatures, in one
+    query; newest edition first, then by school name."""
     plans = ActionPlan.objects.visible_to(user)
     if edition is not None:
         plans = plans.filter(participation__edition=edition)
-    return plans.select_related("participation__school__region", "participation__edition", "match__company").annotate(
-        goal_count=Count("goals", distinct=True), signature_count=Count("signatures", distinct=True)
+    # The counts make it a grouped query, which drops the model's default ordering: say it (newest edition first,
+    # then the school), with the pk last so a paginated list is stable.
+    return (
+        _with_parties(plans)
+        .annotate(goal_count=Count("goals", distinct=True), signature_count=Count("signatures", distinct=True))
+        .order_by("-participation__edition__starts_on", "participation__school__name", "pk")
     )
 
 
 def plan_detail_for(*, user: User, plan_id: int) -> ActionPlan:
-    """Raises ActionPlan.DoesNotExist outside the user's scope (views answer 404)."""
+    """A plan with all its details (with_details); raises ActionPlan.DoesNotExist outside the user's scope (views
+    answer 404)."""
     return with_details(ActionPlan.objects.visible_to(user)).get(pk=plan_id)
+
+
+def plan_page_for(*, user: User, plan_id: int) -> ActionPlan:
+    """A plan with what the plan page reads (with_page_details); raises ActionPlan.DoesNotExist outside the user's
+    scope (views answer 404)."""
+    return with_page_details(ActionPlan.objects.visible_to(user)).get(pk=plan_id)
 
 
 def plan_for_match(*, user: User, match: Match) -> ActionPlan | None:
@@ -132,7 +159,7 @@ def edition_period(edition: Edition) -> smart.Period:
 
 
 def plan_check(plan: ActionPlan) -> smart.PlanCheck:
-    """The SMART check of a plan loaded with with_details (no further queries)."""
+    """The SMART check of a plan loaded with with_details or with_page_details (no further queries)."""
     return smart.check_plan([goal_input(goal) for goal in plan.goals.all()], edition_period(plan.edition))
 
 
@@ -142,9 +169,11 @@ class GoalWithCheck:
     check: smart.GoalCheck
 
 
-def goals_with_checks(plan: ActionPlan) -> list[GoalWithCheck]:
-    """Each goal beside its SMART result, for the plan page (plan loaded with with_details)."""
-    check = plan_check(plan)
+def goals_with_checks(plan: ActionPlan, check: smart.PlanCheck | None = None) -> list[GoalWithCheck]:
+    """Each goal beside its SMART result, for the plan page (plan loaded with with_details or with_page_details).
+    Pass the plan's `check` when the caller has it already: the check then runs once per goal, not twice."""
+    if check is None:
+        check = plan_check(plan)
     return [GoalWithCheck(goal, result) for goal, result in zip(plan.goals.all(), check.goals, strict=True)]
 
 

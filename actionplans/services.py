@@ -178,8 +178,10 @@ def _key(change: Mapping[str, Any]) -> tuple[Any, Any, Any]:
     return change.get("target"), change.get("id"), change.get("field")
 
 
-def _changes_since(plan: ActionPlan, version: int) -> list[dict[str, Any]]:
-    """The changes made after `version`, oldest first (each change records the version it produced)."""
+def plan_changes_since(plan: ActionPlan, version: int) -> list[dict[str, Any]]:
+    """The changes saved in the plan after `version`, oldest first, each with who made it ("by") and when ("at", ISO
+    text): what a person who loaded the plan at `version` has not seen. Each change records the version it produced.
+    """
     rows: list[dict[str, Any]] = []
     for event in plan.events.filter(action=PlanEvent.Action.SAVED).select_related("by").order_by("id"):
         for change in event.changes:
@@ -194,7 +196,7 @@ def _refuse_overwrites(plan: ActionPlan, version: int, sends: Mapping[tuple[Any,
     typing the same)."""
     if plan.version == version:
         return
-    changes = _changes_since(plan, version)
+    changes = plan_changes_since(plan, version)
     stored = {_key(change): change["new"] for change in changes}  # oldest first: the newest wins
     overwritten = {key for key, value in sends.items() if key in stored and value != stored[key]}
     conflicts = [change for change in changes if _key(change) in overwritten]
@@ -206,7 +208,7 @@ def _refuse_removing_changed(plan: ActionPlan, version: int, target: str, pk: in
     """Refuse removing an item (a goal with its milestones and actions) that someone changed after `version`."""
     if plan.version == version:
         return
-    changes = _changes_since(plan, version)
+    changes = plan_changes_since(plan, version)
     conflicts = [
         change
         for change in changes
@@ -221,13 +223,41 @@ def _refuse_removing_changed(plan: ActionPlan, version: int, target: str, pk: in
 
 
 def _gone(plan: ActionPlan, target: str, pk: int | None) -> StalePlan:
-    """The error for a write to an item that someone removed in the meantime (with who removed it)."""
-    removed = [change for change in _changes_since(plan, 0) if _key(change) == (target, pk, "removed")]
+    """The error for a write to an item that someone removed in the meantime, with who removed it: the item's own
+    removal, or for a milestone or action that went with its goal, the removal of that goal."""
+    history = plan_changes_since(plan, 0)
+    removed = [change for change in history if _key(change) == (target, pk, "removed")]
+    if removed or target not in ("milestone", "action"):
+        return StalePlan(
+            current_version=plan.version,
+            changes=removed,
+            message=_("Someone else removed this item in the meantime. Nothing was saved."),
+        )
+    # Every change of a milestone or action names its goal; the goal's removal took the item with it.
+    goals = {change.get("goal") for change in history if (change.get("target"), change.get("id")) == (target, pk)}
+    removed = [
+        change
+        for change in history
+        if change.get("target") == "goal" and change.get("field") == "removed" and change.get("id") in goals - {None}
+    ]
     return StalePlan(
         current_version=plan.version,
         changes=removed,
-        message=_("Someone else removed this item in the meantime. Nothing was saved."),
+        message=_("Someone else removed the goal of this item in the meantime. Nothing was saved.")
+        if removed
+        else _("Someone else removed this item in the meantime. Nothing was saved."),
     )
+
+
+def _refuse_if_changed(plan: ActionPlan, version: int | None) -> None:
+    """Refuse to sign, withdraw or submit when the plan changed after `version` (None: do not check): these act on
+    the whole text the person read. Call on the locked plan, so nothing changes between this check and the act."""
+    if version is not None and plan.version != version:
+        raise StalePlan(
+            current_version=plan.version,
+            changes=plan_changes_since(plan, version),
+            message=_("The action plan changed after you opened it. Nothing was done: read the changes first."),
+        )
 
 
 def _to_python(instance: models.Model, name: str, raw: Any) -> Any:
@@ -423,14 +453,16 @@ def plan_update(*, plan: ActionPlan, by: User | None, version: int, data: Mappin
 
 
 @transaction.atomic
-def plan_sign(*, plan: ActionPlan, side: str, name: str, role: str, by: User) -> Signature:
+def plan_sign(*, plan: ActionPlan, side: str, name: str, role: str, by: User, version: int | None = None) -> Signature:
     """Sign the engagement declaration for one side (name and function of the signer, time recorded).
 
     Only a member of that side signs for it, once per side, and only when the SMART check has no hard failure.
+    With `version` (the plan version the signer read), refused with StalePlan when the plan changed after it.
     """
     if side not in Signature.Side.values:
         raise ValueError(f"unknown side {side}")
     locked = _locked_for_edit(plan)
+    _refuse_if_changed(locked, version)
     if not _belongs_to_side(by, locked, side):
         raise PermissionDenied(
             _("Only a member of the school signs for the school.")
@@ -475,9 +507,11 @@ def _refuse_hard_failures(plan: ActionPlan, lead: str) -> None:
 
 
 @transaction.atomic
-def signature_withdraw(*, plan: ActionPlan, side: str, by: User) -> ActionPlan:
-    """Withdraw one side's signature while the plan is a draft (a member of that side, or a coordinator)."""
+def signature_withdraw(*, plan: ActionPlan, side: str, by: User, version: int | None = None) -> ActionPlan:
+    """Withdraw one side's signature while the plan is a draft (a member of that side, or a coordinator). With
+    `version`, refused with StalePlan when the plan changed after it."""
     locked = _locked_for_edit(plan)
+    _refuse_if_changed(locked, version)
     signature = locked.signatures.filter(side=side).first()
     if signature is None:
         raise ValidationError(_("This side has not signed."), code="not_signed")
@@ -492,14 +526,16 @@ def signature_withdraw(*, plan: ActionPlan, side: str, by: User) -> ActionPlan:
 
 
 @transaction.atomic
-def plan_submit(*, plan: ActionPlan, by: User, today: dt.date | None = None) -> ActionPlan:
+def plan_submit(*, plan: ActionPlan, by: User, today: dt.date | None = None, version: int | None = None) -> ActionPlan:
     """Submit the plan: both sides signed, no hard SMART failure, by the deadline (or a granted extension).
 
-    The plan is then locked and the school's participation moves to 'action plan submitted'.
+    The plan is then locked and the school's participation moves to 'action plan submitted'. With `version` (the
+    plan version the person read), refused with StalePlan when the plan changed after it.
     """
     locked = _lock(plan)
     if locked.is_locked:
         raise ValidationError(_("This action plan was already submitted."), code="already_submitted")
+    _refuse_if_changed(locked, version)
     today = today or timezone.localdate()
     if not locked.submission_open(today):
         if locked.extension_until and locked.extension_until > locked.edition.plan_deadline:
@@ -820,15 +856,14 @@ def comment_remove(*, comment: Comment, by: User) -> None:
 # --------------------------------------------------------------------------- learning networks
 
 
-def _session_date_in_edition(edition: Edition, date: dt.date) -> None:
-    if not edition.starts_on <= date <= edition.ends_on:
+def _refuse_date_outside_networks(edition: Edition, date: dt.date) -> None:
+    """A session lies within the edition's learning-network period (Edition.networks_start_on .. networks_end_on)."""
+    start, end = edition.networks_start_on, edition.networks_end_on
+    if not start <= date <= end:
         raise ValidationError(
             {
-                "date": _("Choose a date within the edition (%(start)s – %(end)s).")
-                % {
-                    "start": date_format(edition.starts_on, "SHORT_DATE_FORMAT"),
-                    "end": date_format(edition.ends_on, "SHORT_DATE_FORMAT"),
-                }
+                "date": _("Choose a date within the learning networks of this edition (%(start)s – %(end)s).")
+                % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")}
             }
         )
 
@@ -844,12 +879,13 @@ def session_create(
     place: str = "",
     notes: str = "",
 ) -> LearningNetworkSession:
-    """Plan a learning-network session of a region (Methodiek, Inspireren or Ervaringsuitwisseling)."""
+    """Plan a learning-network session of a region (Methodiek, Inspireren or Ervaringsuitwisseling), on a date within
+    the edition's learning-network period."""
     session = LearningNetworkSession(
         edition=edition, region=region, kind=kind, date=date, place=place.strip(), notes=notes, created_by=by
     )
     session.full_clean(exclude=["created_by"])
-    _session_date_in_edition(edition, session.date)
+    _refuse_date_outside_networks(edition, session.date)
     session.save()
     return session
 
@@ -858,13 +894,16 @@ def session_create(
 def session_update(
     *, session: LearningNetworkSession, by: User | None, data: Mapping[str, Any]
 ) -> LearningNetworkSession:
-    """Change a session's kind, date, place or notes."""
+    """Change a session's kind, date, place or notes. A new date lies within the edition's learning-network period;
+    a session keeps its date when the coordinator moved that period after it was planned (its place can change)."""
+    planned_on = session.date
     for name, raw in data.items():
         if name not in SESSION_FIELDS:
             raise ValueError(f"unknown session field {name}")
         setattr(session, name, _to_python(session, name, raw))
     session.full_clean(exclude=["created_by"])
-    _session_date_in_edition(session.edition, session.date)
+    if session.date != planned_on:
+        _refuse_date_outside_networks(session.edition, session.date)
     session.save()
     return session
 

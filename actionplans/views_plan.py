@@ -96,8 +96,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _plan_url(plan: ActionPlan | int, anchor: str = "") -> str:
-    pk = plan if isinstance(plan, int) else plan.pk
-    url = reverse("actionplans:plan-detail", args=[pk])
+    """The plan page (of a plan, or of a plan id), at `anchor` if given."""
+    url = reverse("actionplans:plan-detail", args=[plan]) if isinstance(plan, int) else plan.get_absolute_url()
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -126,7 +126,7 @@ def plans_with_checks(plans: QuerySet[ActionPlan]) -> list[tuple[ActionPlan, sma
 def _plan_detail(request: HttpRequest, pk: int) -> ActionPlan:
     """The plan with everything the page shows (constant queries), or 404 outside the user's scope."""
     try:
-        return selectors.plan_detail_for(user=_user(request), plan_id=pk)
+        return selectors.plan_page_for(user=_user(request), plan_id=pk)
     except ActionPlan.DoesNotExist:
         raise Http404 from None
 
@@ -306,10 +306,11 @@ def _item_findings(check: smart.GoalCheck, name: str, item_id: int) -> tuple[sma
     return tuple(f for f in check.findings if f.field == name and f.item == item_id)
 
 
-def _cards(plan: ActionPlan) -> list[GoalCard]:
-    """The goal cards of a plan loaded with with_details (no further queries)."""
+def _cards(plan: ActionPlan, plan_check: smart.PlanCheck | None = None) -> list[GoalCard]:
+    """The goal cards of a plan loaded with with_page_details (no further queries); `plan_check` is the plan's SMART
+    check when the caller has it already."""
     cards = []
-    for row in selectors.goals_with_checks(plan):
+    for row in selectors.goals_with_checks(plan, plan_check):
         goal, check = row.goal, row.check
         cards.append(
             GoalCard(
@@ -502,7 +503,7 @@ def _plan_page(
     plan = _plan_detail(request, pk)
     user = _user(request)
     context = _base_context(request, plan)
-    cards = _cards(plan)
+    cards = _cards(plan, context["plan_check"])
     if open_slot is not None:
         open_slot(plan, cards, context)
     attendance = selectors.plan_attendance(plan=plan)
@@ -622,7 +623,7 @@ def _oob_context(request: HttpRequest, pk: int, goal_id: int | None) -> tuple[Ac
     plan = _plan_detail(request, pk)
     context = _base_context(request, plan)
     if goal_id is not None:
-        context["card"] = next((c for c in _cards(plan) if c.goal.pk == goal_id), None)
+        context["card"] = next((c for c in _cards(plan, context["plan_check"]) if c.goal.pk == goal_id), None)
     return plan, context
 
 

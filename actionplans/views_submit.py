@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -76,11 +76,8 @@ def _plain_plan_or_404(request: HttpRequest, pk: int) -> ActionPlan:
 
 
 def plan_url(plan: ActionPlan) -> str:
-    """The plan page (urls_plan.py); its address by convention while that module does not name it yet."""
-    try:
-        return reverse("actionplans:plan-detail", args=[plan.pk])
-    except NoReverseMatch:
-        return f"/actieplan/{plan.pk}/"
+    """The plan page (its goals, milestones and actions)."""
+    return plan.get_absolute_url()
 
 
 def _frame(request: HttpRequest, plan: ActionPlan, section: str) -> dict[str, Any]:
@@ -735,7 +732,7 @@ def _submit_page(
     check = selectors.plan_check(plan)
     blocking = [
         BlockingGoal(row.goal, row.check.hard, f"{base}#goal-{row.goal.pk}")
-        for row in selectors.goals_with_checks(plan)
+        for row in selectors.goals_with_checks(plan, check)
         if row.check.has_hard_failure
     ]
     sides = _side_rows(request, plan, sign_forms or {})

@@ -607,6 +607,29 @@ def test_signing_a_text_that_changed_since_answers_409_and_signs_nothing(world, 
     assert not Signature.objects.exists()
 
 
+def test_withdrawing_or_submitting_a_text_that_changed_since_answers_409_and_does_nothing(
+    world, smart_plan, school_user, company_user, before_deadline
+):
+    signed = signed_plan(smart_plan, school_user, company_user)
+    loaded = signed.version
+    services.team_member_add(plan=signed, by=company_user, data={"name": "Els Peeters"})  # withdraws both signatures
+    signed = signed_plan(fresh(smart_plan), school_user, company_user)
+    client = client_for(school_user)
+
+    withdraw = delete(client, url("plan-signatures", signed.pk), side="school", version=loaded)
+    submit = post(client, url("plan-submit", signed.pk), {"version": loaded})
+
+    for response in (withdraw, submit):
+        assert response.status_code == 409
+        data = response.json()
+        assert data["current_version"] == loaded + 1
+        assert [(c["target"], c["field"], c["new"], c["by"]) for c in data["changes"]] == [
+            ("team_member", "added", "Els Peeters", str(company_user))
+        ]
+    current = fresh(smart_plan)
+    assert (current.status, current.signatures.count()) == (ActionPlan.Status.DRAFT, 2)
+
+
 def test_withdrawing_a_signature_role_matrix(world, smart_plan, school_user, company_user):
     def withdraw(client: Client) -> Any:
         if not Signature.objects.filter(side="school").exists():
@@ -797,12 +820,13 @@ def test_planning_a_session_role_matrix(world):
     assert LearningNetworkSession.objects.count() == 2
 
 
-def test_a_session_outside_the_edition_is_refused_naming_the_date(world):
-    body = {"edition": world.edition.slug, "region": "antwerpen-waasland", "kind": "method", "date": "2027-09-15"}
+def test_a_session_outside_the_learning_networks_is_refused_naming_the_date(world):
+    # Inside the school year, but after the learning networks (15 January – 31 March).
+    body = {"edition": world.edition.slug, "region": "antwerpen-waasland", "kind": "method", "date": "2027-04-15"}
     response = post(client_for(world.users["adviser"]), url("learning-network-session-list"), body)
     assert (response.status_code, response.json()) == (
         400,
-        {"date": ["Kies een datum binnen de editie (1-9-2026 – 31-8-2027)."]},
+        {"date": ["Kies een datum binnen de lerende netwerken van deze editie (15 januari 2027 – 31 maart 2027)."]},
     )
     assert not LearningNetworkSession.objects.exists()
 

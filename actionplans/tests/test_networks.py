@@ -41,14 +41,50 @@ def test_an_adviser_plans_the_three_sessions_of_the_region(world):
     ]
 
 
-def test_a_session_date_lies_within_the_edition(world):
+OUTSIDE_NETWORKS = "Kies een datum binnen de lerende netwerken van deze editie (15 januari 2027 – 31 maart 2027)."
+
+
+@pytest.mark.parametrize("day", [dt.date(2027, 1, 14), dt.date(2027, 4, 1), dt.date(2027, 9, 15)])
+def test_a_session_date_lies_within_the_editions_learning_networks(world, day):
     with pytest.raises(ValidationError) as refused:
-        session(world, day=dt.date(2027, 9, 15))
-    assert refused.value.message_dict == {"date": ["Kies een datum binnen de editie (1-9-2026 – 31-8-2027)."]}
+        session(world, day=day)
+    assert refused.value.message_dict == {"date": [OUTSIDE_NETWORKS]}
+    assert not LearningNetworkSession.objects.exists()
+
+
+def test_the_first_and_last_day_of_the_learning_networks_are_allowed(world):
+    first, last = session(world, day=dt.date(2027, 1, 15)), session(world, "exchange", day=dt.date(2027, 3, 31))
+    assert list(LearningNetworkSession.objects.values_list("date", flat=True)) == [first.date, last.date]
+
+
+def test_a_session_moves_within_the_learning_networks_only(world):
     planned = session(world)
-    services.session_update(session=planned, by=world.users["adviser"], data={"date": "2027-01-27", "place": "Online"})
+    adviser = world.users["adviser"]
+    services.session_update(session=planned, by=adviser, data={"date": "2027-01-27", "place": "Online"})
     planned.refresh_from_db()
     assert (planned.date, planned.place) == (dt.date(2027, 1, 27), "Online")
+
+    with pytest.raises(ValidationError) as refused:
+        services.session_update(session=planned, by=adviser, data={"date": "2027-04-20", "place": "Elders"})
+    assert refused.value.message_dict == {"date": [OUTSIDE_NETWORKS]}
+    planned.refresh_from_db()
+    assert (planned.date, planned.place) == (dt.date(2027, 1, 27), "Online")
+
+
+def test_a_session_keeps_its_date_when_the_learning_networks_moved_after_it_was_planned(world):
+    planned = session(world, day=dt.date(2027, 1, 20))
+    world.edition.networks_start_on = dt.date(2027, 2, 1)
+    world.edition.save()
+    planned = LearningNetworkSession.objects.select_related("edition").get(pk=planned.pk)
+    services.session_update(session=planned, by=world.users["adviser"], data={"date": "2027-01-20", "place": "Online"})
+    planned.refresh_from_db()
+    assert (planned.date, planned.place) == (dt.date(2027, 1, 20), "Online")
+    # Moving it is held to the new period.
+    with pytest.raises(ValidationError) as refused:
+        services.session_update(session=planned, by=world.users["adviser"], data={"date": "2027-01-21"})
+    assert refused.value.message_dict == {
+        "date": ["Kies een datum binnen de lerende netwerken van deze editie (1 februari 2027 – 31 maart 2027)."]
+    }
 
 
 def test_attendance_is_registered_per_school_and_company_and_shown_in_the_plan(world, plan):

@@ -6,7 +6,8 @@ import pytest
 
 from actionplans import selectors, services
 from actionplans.models import Action, ActionPlan, Goal, Milestone
-from actionplans.tests.factories import element, other_plan, smart_goal, with_focus
+from actionplans.tests.factories import active_match, element, fresh, other_plan, smart_goal, with_focus
+from partners.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,51 @@ def test_the_plan_page_reads_10_goals_and_50_actions_in_as_many_queries_as_1_goa
         assert read_everything(adviser, plan.pk)[:2] == (10, 50)
 
 
+def read_page(user, plan_id: int) -> tuple[int, int, int, int]:
+    """What the plan page itself reads: the parties, every goal with links, milestones and actions, the check once,
+    and the number of signatures."""
+    plan = selectors.plan_page_for(user=user, plan_id=plan_id)
+    check = selectors.plan_check(plan)
+    goals = selectors.goals_with_checks(plan, check)
+    actions = 0
+    for row in goals:
+        _ = ([e.label for e in row.goal.elements.all()], [str(c) for c in row.goal.criteria.all()])
+        _ = [str(m) for m in row.goal.milestones.all()]
+        actions += len(row.goal.actions.all())
+    _ = (plan.participation.school.region.name, plan.participation.edition.plan_deadline, plan.match.company.name)
+    return len(goals), actions, check.hard_count, len(plan.signatures.all())
+
+
+def test_the_plan_page_selector_reads_neither_comments_nor_the_history_and_stays_constant(
+    world, plan, school_user, company_user, django_assert_num_queries
+):
+    adviser = world.users["adviser"]
+    adviser.active_memberships  # noqa: B018 -- loaded once per request, outside what is counted
+    small = other_plan(world)
+    grow(small, goals=1, actions_per_goal=1)
+    grow(plan, goals=10, actions_per_goal=5)
+    goal = Goal.objects.filter(plan=plan).first()
+    for number in range(5):  # history that the page does not need
+        services.goal_update(
+            goal=goal, by=school_user, version=fresh(plan).version, data={"unit": f"leerlingen {number}"}
+        )
+    services.comment_add(plan=plan, by=adviser, text="Denk aan de evaluatie.")
+
+    with django_assert_num_queries(7) as one:
+        assert read_page(adviser, small.pk)[:2] == (1, 1)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert read_page(adviser, plan.pk)[:2] == (10, 50)
+    read = " ".join(query["sql"] for query in one.captured_queries)
+    assert "actionplans_comment" not in read and "actionplans_planevent" not in read
+
+
+def test_the_plan_page_selector_keeps_the_scope(world, plan):
+    for role in ("other_school", "adviser_other_region", "juror"):
+        with pytest.raises(ActionPlan.DoesNotExist):
+            selectors.plan_page_for(user=world.users[role], plan_id=plan.pk)
+    assert selectors.plan_page_for(user=world.users["company"], plan_id=plan.pk) == plan
+
+
 def test_the_check_of_a_loaded_plan_matches_its_goals(plan, school_user):
     with_focus(plan, 1, 2)
     good = smart_goal(plan, school_user)
@@ -96,6 +142,21 @@ def test_the_plan_list_counts_goals_and_signatures_without_a_query_per_plan(worl
         ("GO! Koninklijk Atheneum Antwerpen", "BASF Antwerpen", 3),
         ("Technicum Antwerpen", "Umicore", 0),
     ]
+
+
+def test_the_plan_list_is_ordered_newest_edition_first_then_by_school(world):
+    technicum = other_plan(world)  # created first, but sorts after "GO! ..."
+    atheneum = services.plan_get_or_create(
+        match=active_match(world.school, world.company, world.edition), by=world.users["own_school"]
+    )
+    later = f.EditionFactory(year=2027)
+    f.ParticipationFactory(edition=later, school=world.far_school)
+    next_year = services.plan_get_or_create(
+        match=active_match(world.far_school, world.other_company, later), by=world.users["coordinator"]
+    )
+    plans = selectors.plans_for(user=world.users["coordinator"])
+    assert list(plans) == [next_year, atheneum, technicum]
+    assert plans.ordered
 
 
 def test_history_fields_have_readable_dutch_names():

@@ -506,3 +506,86 @@ def test_the_stale_error_for_a_removed_item_names_who_removed_it(plan, school_us
     with pytest.raises(services.StalePlan) as refused:
         services.milestone_add(goal=goal, by=school_user, data={"date": "2027-03-01", "description": "Script"})
     assert [(c["field"], c["old"], c["by"]) for c in refused.value.changes] == [("removed", "Doel", str(company_user))]
+
+
+def test_a_milestone_or_action_that_went_with_its_goal_names_who_removed_the_goal(plan, school_user, company_user):
+    goal = services.goal_add(plan=plan, by=school_user, data={"title": "Meer meisjes in STEM"})
+    milestone = services.milestone_add(goal=goal, by=school_user, data={"date": "2027-03-01", "description": "Start"})
+    action = services.action_add(goal=goal, by=school_user, data={"title": "Rolmodellen uitnodigen"})
+    opened = fresh(plan).version
+    services.goal_remove(goal=goal, by=company_user, version=opened)
+
+    for write in (
+        lambda: services.action_update(action=action, by=school_user, version=opened, data={"status": "done"}),
+        lambda: services.milestone_update(
+            milestone=milestone, by=school_user, version=opened, data={"date": "2027-3-2"}
+        ),
+        lambda: services.action_remove(action=action, by=school_user, version=opened),
+    ):
+        with pytest.raises(services.StalePlan) as refused:
+            write()
+        assert messages(refused.value) == (
+            "Iemand anders heeft intussen het doel van dit onderdeel verwijderd. Er werd niets opgeslagen."
+        )
+        assert [(c["target"], c["field"], c["old"], c["by"]) for c in refused.value.changes] == [
+            ("goal", "removed", "Meer meisjes in STEM", str(company_user))
+        ]
+        assert refused.value.current_version == opened + 1
+
+
+# --------------------------------------------------------------------------- acting on the version one read
+
+
+def test_the_changes_since_a_version_say_who_changed_what(plan, school_user, company_user):
+    goal = services.goal_add(plan=plan, by=school_user, data={"title": "Doel"})
+    opened = fresh(plan).version
+    services.goal_update(goal=goal, by=company_user, version=opened, data={"unit": "leerlingen"})
+    services.plan_update(plan=plan, by=school_user, version=opened + 1, data={"project_theme": "Water"})
+    changes = services.plan_changes_since(fresh(plan), opened)
+    assert [(c["target"], c["field"], c["old"], c["new"], c["by"], c["version"]) for c in changes] == [
+        ("goal", "unit", "", "leerlingen", str(company_user), opened + 1),
+        ("plan", "project_theme", "", "Water", str(school_user), opened + 2),
+    ]
+    assert services.plan_changes_since(fresh(plan), opened + 2) == []
+
+
+def test_signing_withdrawing_and_submitting_what_one_read_goes_through(plan, school_user, company_user):
+    with_focus(plan, 1, 2)
+    smart_goal(plan, school_user)
+    read = fresh(plan).version
+    services.plan_sign(plan=plan, side="school", name="Karin Wouters", role="Directeur", by=school_user, version=read)
+    services.signature_withdraw(plan=plan, side="school", by=school_user, version=read)
+    services.plan_sign(plan=plan, side="school", name="Karin Wouters", role="Directeur", by=school_user, version=read)
+    services.plan_sign(plan=plan, side="company", name="Jan Janssens", role="HR", by=company_user, version=read)
+    submitted = services.plan_submit(plan=plan, by=school_user, today=BEFORE_DEADLINE, version=read)
+    assert (submitted.status, submitted.version) == ("submitted", read + 1)
+
+
+def test_signing_withdrawing_and_submitting_a_plan_that_changed_since_is_refused_and_does_nothing(
+    plan, school_user, company_user
+):
+    with_focus(plan, 1, 2)
+    smart_goal(plan, school_user)
+    signed = signed_plan(plan, school_user, company_user)
+    read = signed.version
+    services.plan_update(plan=plan, by=company_user, version=read, data={"project_theme": "Water"})  # withdraws both
+    services.plan_sign(plan=plan, side="school", name="Karin Wouters", role="Directeur", by=school_user)
+    events = PlanEvent.objects.count()
+
+    for act in (
+        lambda: services.plan_sign(plan=plan, side="company", name="Jan", role="HR", by=company_user, version=read),
+        lambda: services.signature_withdraw(plan=plan, side="school", by=school_user, version=read),
+        lambda: services.plan_submit(plan=plan, by=school_user, today=BEFORE_DEADLINE, version=read),
+    ):
+        with pytest.raises(services.StalePlan) as refused:
+            act()
+        assert messages(refused.value) == (
+            "Het actieplan werd gewijzigd nadat je het opende. Er gebeurde niets: lees eerst de wijzigingen."
+        )
+        assert refused.value.current_version == read + 1
+        assert [(c["field"], c["new"], c["by"]) for c in refused.value.changes] == [
+            ("project_theme", "Water", str(company_user))
+        ]
+    current = fresh(plan)
+    assert (current.status, current.version, PlanEvent.objects.count()) == ("draft", read + 1, events)
+    assert list(current.signatures.values_list("side", flat=True)) == ["school"]

@@ -302,6 +302,24 @@ def test_a_refused_change_saves_nothing(world):
     assert (session.date, session.place) == (dt.date(2027, 1, 20), "Voka Antwerpen-Waasland, Brouwersvliet 5")
 
 
+def test_a_session_planned_before_the_learning_networks_moved_keeps_its_date_when_its_place_changes(world):
+    session = plan(world)  # 20 January
+    world.edition.networks_start_on = dt.date(2027, 2, 1)
+    world.edition.save()
+    client = client_for(world.users["adviser"])
+    response = client.post(update_url(session), session_data(date="2027-01-20", place="Online"))
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.date, session.place) == (dt.date(2027, 1, 20), "Online")
+
+    moved = client.post(update_url(session), session_data(date="2027-01-27", place="Online"))
+    assert moved.status_code == 400
+    refusal = "Kies een datum binnen de lerende netwerken van deze editie (1 februari 2027 – 31 maart 2027)."
+    assert refusal in text(moved)
+    session.refresh_from_db()
+    assert session.date == dt.date(2027, 1, 20)
+
+
 def test_removing_a_session_role_matrix(world, match):
     check_role_matrix(
         world,

@@ -776,6 +776,34 @@ def test_the_menu_leads_to_the_action_plans(world, role, entry):
     assert items[entry] == url("plan-list")
 
 
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("other_school", False),
+        ("own_school", False),
+        ("company", False),
+        ("adviser_other_region", True),
+        ("adviser", True),
+        ("juror", False),
+        ("coordinator", True),
+    ],
+)
+def test_the_menu_leads_those_who_plan_them_to_the_learning_networks(world, role, shown):
+    response = client_for(world.users[role]).get(reverse("dashboard"))
+    items = [(item["label"], item["url"]) for item in response.context["nav_items"]]
+    assert (("Lerende netwerken", url("network-sessions")) in items) is shown
+    if shown:  # right after the action plans
+        labels = [label for label, _url in items]
+        assert labels[labels.index("Actieplannen") + 1] == "Lerende netwerken"
+        assert client_for(world.users[role]).get(url("network-sessions")).status_code == 200
+
+
+def test_a_plan_knows_its_page(world, plan):
+    assert plan.get_absolute_url() == url("plan-detail", plan.pk) == f"/actieplan/{plan.pk}/"
+    response = client_for(world.users["own_school"]).post(url("plan-start", plan.match.pk))
+    assert response.url == plan.get_absolute_url()
+
+
 def test_the_school_dashboard_invites_to_write_the_plan_once_matched_then_to_continue_it(world, match, school_user):
     client = client_for(school_user)
     assert "Schrijf jullie actieplan" in text(client.get(reverse("dashboard")))
@@ -867,9 +895,10 @@ def test_writing_to_an_item_someone_removed_meanwhile_says_who_removed_it_and_ke
 
     for response, typed in ((edit, 'value="An Peeters"'), (add, 'value="Script klaar"')):
         assert response.status_code == 409
-        assert "Iemand anders heeft dit onderdeel intussen verwijderd. Er werd niets opgeslagen." in text(response)
         assert "Dit onderdeel bestaat niet meer" in text(response)
         assert typed in response.content.decode()
-    # the goal's removal is on record: the answer about its milestone names who removed it
-    assert str(company_user) in text(add)
+        # the goal's removal is on record: both answers name who removed it
+        assert str(company_user) in text(response)
+    assert "Iemand anders heeft intussen het doel van dit onderdeel verwijderd. Er werd niets opgeslagen." in text(edit)
+    assert "Iemand anders heeft dit onderdeel intussen verwijderd. Er werd niets opgeslagen." in text(add)
     assert not Milestone.objects.exists()

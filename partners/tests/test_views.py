@@ -22,6 +22,7 @@ DUTCH_COORDINATOR_MENU = [
     "Metingen",
     "Koppelingen",
     "Actieplannen",
+    "Lerende netwerken",
     "Importeren",
     "Gebruikers",
 ]
@@ -89,6 +90,7 @@ def test_interface_is_dutch_even_for_an_english_browser_and_english_on_request(w
         "Measurements",
         "Matches",
         "Action plans",
+        "Learning networks",
         "Import",
         "Users",
     ]
