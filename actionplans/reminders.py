@@ -2,8 +2,9 @@
 
 Reminders go out 14 and 3 days before a plan's deadline: the edition's plan deadline, or a later extension a
 coordinator granted for that plan (the same rule as ActionPlan.deadline). They go to both sides of every active match
-whose plan is not submitted, also while the plan has not been started. Each reminder goes out once per school
-(PlanReminder keeps the log): a rerun the same day, or a day the task runs twice, sends nothing again.
+whose plan is not submitted, also while the plan has not been started. Each reminder goes out once per school and
+deadline (PlanReminder keeps the log): a rerun the same day, or a day the task runs twice, sends nothing again, while
+a later deadline (an extension granted, or the edition's deadline moved, after the reminders went out) gets its own.
 
 The reminder is sent on the day itself: a day the task did not run is not made up later, so a reminder never
 announces "14 days" when fewer are left. actionplans/tasks.py loads the candidates, calls `reminders_due` and mails.
@@ -28,8 +29,8 @@ class Candidate:
     #: An extension granted for the plan (None without a plan or without an extension).
     extension_until: dt.date | None = None
     submitted: bool = False
-    #: The reminder kinds already sent for this school.
-    sent: frozenset[str] = frozenset()
+    #: The reminders already sent for this school, as (kind, deadline announced).
+    sent: frozenset[tuple[str, dt.date]] = frozenset()
 
     @property
     def deadline(self) -> dt.date:
@@ -69,14 +70,14 @@ def deadlines_due(today: dt.date) -> list[dt.date]:
 
 def reminders_due(candidates: Iterable[Candidate], today: dt.date) -> list[DueReminder]:
     """The reminders to send today: a plan not submitted whose deadline is exactly 14 or 3 days away, and whose
-    reminder of that kind was not sent before. In the order of the candidates."""
+    reminder of that kind was not sent before for that deadline. In the order of the candidates."""
     due = []
     for candidate in candidates:
         if candidate.submitted:
             continue
         days_left = (candidate.deadline - today).days
         kind = REMINDER_DAYS.get(days_left)
-        if kind is None or kind in candidate.sent:
+        if kind is None or (kind, candidate.deadline) in candidate.sent:
             continue
         due.append(DueReminder(candidate.participation_id, kind, candidate.deadline, days_left))
     return due

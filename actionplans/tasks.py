@@ -3,8 +3,13 @@ morning, see CELERY_BEAT_SCHEDULE in the settings).
 
 `plan_reminders_send` loads the schools with an active match whose deadline is 14 or 3 days away, lets the pure
 actionplans.reminders decide which reminders are due, and mails each side of those matches in Dutch: the deadline,
-what is still missing (SMART points that fail, signatures) and a link to the plan. Each reminder is logged in
-PlanReminder in the same transaction as it is sent, so a rerun or a retry never sends it twice.
+what is still missing (SMART points that fail, signatures) and a link to the plan.
+
+Each person gets a message of their own, logged with it (PlanReminderDelivery, one row per address, written in the
+same small transaction as that one message is handed to the mail server). So an address the server refuses is logged
+as refused for that person and the others still get it, never twice; a server that goes down halfway raises, and the
+task's retry mails only the people not logged yet. A reminder whose every recipient was tried is complete
+(PlanReminder.completed_at) and is not due again.
 """
 
 from __future__ import annotations
@@ -16,18 +21,20 @@ from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from matching.models import Match
-from partners.models import Membership, Participation, Role
+from partners.models import Membership, Participation, Role, User
 
 from . import selectors
 from .models import ActionPlan, PlanReminder, Signature
+from .models_reminders import PlanReminderDelivery
 from .reminders import Candidate, DueReminder, PlanState, deadlines_due, reminders_due
 
 logger = logging.getLogger(__name__)
@@ -50,11 +57,10 @@ def plan_reminders_send(*, today: dt.date) -> int:
     targets = _targets(today)
     if not targets:
         return 0
-    sent: dict[int, set[str]] = {}
-    for participation_id, kind in PlanReminder.objects.filter(participation_id__in=targets).values_list(
-        "participation_id", "kind"
-    ):
-        sent.setdefault(participation_id, set()).add(kind)
+    sent: dict[int, set[tuple[str, dt.date]]] = {}
+    complete = PlanReminder.objects.filter(participation_id__in=targets, completed_at__isnull=False)
+    for participation_id, kind, deadline in complete.values_list("participation_id", "kind", "deadline"):
+        sent.setdefault(participation_id, set()).add((kind, deadline))
     candidates = [
         Candidate(
             participation_id=target.participation.pk,
@@ -149,29 +155,61 @@ def _recipients(targets: list[_Target]) -> dict[int, list[Membership]]:
 
 
 def _send(reminder: DueReminder, target: _Target, state: PlanState, people: list[Membership]) -> int:
-    """Log the reminder and mail it to each person, in one transaction: if mailing fails nothing is logged (the
-    task retries); if it was logged already (another run) nothing is mailed."""
+    """Mail the reminder to each person not mailed yet, one message each, then mark it complete; returns the number
+    of e-mails sent. A server that cannot be reached (or goes down halfway) raises: the task retries, and the people
+    logged so far are not mailed again."""
     if not people:
         logger.warning("No one to remind of the action plan of %s", target.participation)
         return 0
-    with transaction.atomic():
-        _log, created = PlanReminder.objects.get_or_create(
-            participation=target.participation,
-            kind=reminder.kind,
-            defaults={"deadline": reminder.deadline, "recipients": [person.user.email for person in people]},
+    log, _created = PlanReminder.objects.get_or_create(
+        participation=target.participation, kind=reminder.kind, deadline=reminder.deadline
+    )
+    if log.completed_at is not None:  # another run finished it meanwhile
+        return 0
+    done = set(log.deliveries.values_list("email", flat=True))
+    url = _plan_url(target)
+    sent = 0
+    with mailers.default as connection:  # one connection for the messages of this school
+        for person in people:
+            if person.user.email not in done:
+                sent += _deliver(log, connection, _message(reminder, target, state, person, url), person.user)
+    delivered = list(log.deliveries.filter(status=PlanReminderDelivery.Status.SENT).values_list("email", flat=True))
+    PlanReminder.objects.filter(pk=log.pk).update(completed_at=timezone.now(), recipients=delivered)
+    return sent
+
+
+def _deliver(log: PlanReminder, connection: BaseEmailBackend, message: EmailMessage, user: User) -> int:
+    """Hand one person's message to the mail server and log it; 1 if it was sent, else 0.
+
+    The log row is written first, in the same transaction as the message goes out: if sending fails the row is rolled
+    back (the retry mails this person), and a concurrent run that logged this address first makes this one stop before
+    mailing. A refused address is logged as refused and not tried again.
+    """
+    try:
+        with transaction.atomic():
+            PlanReminderDelivery.objects.create(
+                reminder=log, user=user, email=user.email, status=PlanReminderDelivery.Status.SENT
+            )
+            connection.send_messages([message])
+    except IntegrityError:
+        return 0  # another run mailed this address meanwhile
+    except smtplib.SMTPRecipientsRefused as refusal:
+        answer = "; ".join(
+            f"{address}: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+            for address, (code, reply) in refusal.recipients.items()
         )
-        if not created:
-            return 0
-        url = _plan_url(target)
-        messages = [_message(reminder, target, state, person, url) for person in people]
-        mailers.default.send_messages(messages)
-    return len(messages)
+        logger.warning("The mail server refused the reminder to %s (%s)", user.email, answer)
+        PlanReminderDelivery.objects.create(
+            reminder=log, user=user, email=user.email, status=PlanReminderDelivery.Status.REFUSED, error=answer
+        )
+        return 0
+    return 1
 
 
 def _plan_url(target: _Target) -> str:
     """The plan page; before the plan is started, the plan list where a member starts it."""
     if target.plan is not None:
-        path = reverse("actionplans:plan-detail", kwargs={"pk": target.plan.pk})
+        path = target.plan.get_absolute_url()
     else:
         path = reverse("actionplans:plan-list") + f"?editie={target.participation.edition.slug}"
     return settings.SITE_URL.rstrip("/") + path
@@ -208,7 +246,10 @@ def _message(
 @shared_task(
     name="actionplans.send_plan_reminders",
     acks_late=True,
+    # The server or the connection failed: try again later (only the people not mailed yet). A refused address is
+    # handled per person in _deliver and never gets here; should it, trying again would not help.
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    dont_autoretry_for=(smtplib.SMTPRecipientsRefused,),
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=5,

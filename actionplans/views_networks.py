@@ -273,6 +273,11 @@ class Grid:
     def companies_present(self) -> int:
         return sum(row.present is True for row in self.companies)
 
+    @property
+    def unregistered(self) -> list[SchoolRow | CompanyRow]:
+        """The schools and companies with nothing registered yet (neither present nor absent)."""
+        return [row for row in [*self.schools, *self.companies] if row.present is None]
+
     def row(self, party: str) -> SchoolRow | CompanyRow | None:
         return next((row for row in [*self.schools, *self.companies] if row.party == party), None)
 
@@ -514,23 +519,26 @@ def _attendance_refused(
 @login_required
 @require_POST
 def network_attendance_all(request: HttpRequest, pk: int) -> HttpResponse:
-    """Register every school and mentor company of the grid as present (then untick who was not there)."""
+    """Register every school and mentor company with nothing registered yet as present (then untick who was not
+    there). What is registered already, present or absent, stays: a recorded absence is never overwritten."""
     session = _session_for(request, pk)
     if not can_register_attendance(request.user, session):
         raise PermissionDenied
-    grid = attendance_grid(session)
     refused = []
-    for row in [*grid.schools, *grid.companies]:
-        if row.present is True:
-            continue
+    filled = 0
+    for row in attendance_grid(session).unregistered:
         try:
             _register(request, session, row, True)
         except ValidationError as error:
             refused.append(f"{row.name}: {' '.join(error.messages)}")
-    count = sum(row.present is not True for row in [*grid.schools, *grid.companies]) - len(refused)
-    message = ngettext(
-        "%(count)s school or company marked present.", "%(count)s schools and companies marked present.", count
-    ) % {"count": count}
+        else:
+            filled += 1
+    if filled or refused:
+        message = ngettext(
+            "%(count)s school or company marked present.", "%(count)s schools and companies marked present.", filled
+        ) % {"count": filled}
+    else:
+        message = _("Everyone is registered already; nothing changed.")
     error = " ".join(refused)
     if not request.htmx:
         messages.success(request, message)

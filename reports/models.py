@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import ActionPlan
+from actionplans.models import ActionPlan, juror_edition_scope
 from baseline.models import Measurement
 
 if TYPE_CHECKING:
@@ -40,15 +40,28 @@ STALLED_AFTER = dt.timedelta(minutes=15)
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: User) -> ReportQuerySet:
         """Coordinators all; otherwise the reports a user asked for and those about a measurement or an action plan
-        they may see."""
+        they may see, except that a juror sees of a plan only the reports of the plan as it is submitted now.
+
+        Jurors see a plan only while it is submitted (ActionPlan.objects.visible_to), but a plan keeps its reports
+        when a coordinator reopens it: a PDF asked for while it was a draft again (or of an earlier submission) shows
+        what the jury must not read. So of a plan a juror judges, a report is theirs when it was asked for since the
+        plan's current submission (plan_submit sets submitted_at, plan_reopen clears it; a report asked for later is
+        made later, from the locked plan), or when they asked for it themselves. This holds for every plan in the
+        juror's scope, also one they see through another role (an adviser on the jury): while it is submitted they see
+        its earlier reports no more than any juror.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_coordinator:
             return self
+        plan_reports = Q(action_plan__in=ActionPlan.objects.visible_to(user))
+        judged = juror_edition_scope(user)
+        if judged is not None:
+            plan_reports &= ~Q(action_plan__in=ActionPlan.objects.filter(judged)) | Q(
+                created_at__gte=F("action_plan__submitted_at")
+            )
         return self.filter(
-            Q(requested_by=user)
-            | Q(measurement__in=Measurement.objects.visible_to(user))
-            | Q(action_plan__in=ActionPlan.objects.visible_to(user))
+            Q(requested_by=user) | Q(measurement__in=Measurement.objects.visible_to(user)) | plan_reports
         )
 
 

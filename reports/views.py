@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -18,9 +17,6 @@ from baseline.permissions import can_view_measurement
 from .models import Report
 from .selectors import report_detail_for
 from .services import plan_report_request, report_request
-
-#: The plan page of the actionplans app, linked back to from a plan report's page (when the page exists).
-PLAN_PAGE_URL_NAME = "actionplans:plan-detail"
 
 
 def _report_for(request: HttpRequest, pk: int) -> Report:
@@ -76,7 +72,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "can_request_again": _can_request_again(request, report),
-        "target_url": _measurement_url(report.measurement) if report.measurement else _plan_url(report.action_plan),
+        "target_url": report.target.get_absolute_url() if report.target else None,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "reports/_status.html", context)
@@ -103,23 +99,3 @@ def _can_request_again(request: HttpRequest, report: Report) -> bool:
     if report.action_plan is not None:
         return can_view_plan(request.user, report.action_plan)
     return False
-
-
-def _plan_url(plan: ActionPlan | None) -> str | None:
-    # The plan page belongs to the actionplans app; link back once it exists.
-    if plan is None:
-        return None
-    try:
-        return reverse(PLAN_PAGE_URL_NAME, kwargs={"pk": plan.pk})
-    except NoReverseMatch:
-        return None
-
-
-def _measurement_url(measurement: Measurement | None) -> str | None:
-    # The measurement pages are optional for this page: link back when they exist.
-    if measurement is None:
-        return None
-    try:
-        return measurement.get_absolute_url()
-    except NoReverseMatch:
-        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from typing import ClassVar
 
 import pytest
 from celery.schedules import crontab
@@ -12,8 +13,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from actionplans import services
+from actionplans import selectors, services
 from actionplans.models import PlanReminder
+from actionplans.models_reminders import PlanReminderDelivery
 from actionplans.reminders import REMINDER_DAYS, Candidate, DueReminder, PlanState, reminders_due
 from actionplans.tasks import plan_reminders_send, send_plan_reminders
 from actionplans.tests.factories import active_match, fresh, smart_goal, submitted_plan, with_focus
@@ -52,10 +54,19 @@ def test_a_submitted_plan_gets_no_reminder():
 
 
 def test_a_reminder_already_sent_is_not_sent_again_but_the_other_one_is():
-    sent_14 = candidate(sent=frozenset({"14_days"}))
+    sent_14 = candidate(sent=frozenset({("14_days", DEADLINE)}))
 
     assert reminders_due([sent_14], FOURTEEN_DAYS_BEFORE) == []
     assert reminders_due([sent_14], THREE_DAYS_BEFORE) == [DueReminder(1, "3_days", DEADLINE, 3)]
+
+
+def test_the_reminders_sent_for_an_earlier_deadline_do_not_count_for_a_later_one():
+    extended = candidate(
+        extension_until=dt.date(2027, 6, 15), sent=frozenset({("14_days", DEADLINE), ("3_days", DEADLINE)})
+    )
+
+    assert reminders_due([extended], dt.date(2027, 6, 1)) == [DueReminder(1, "14_days", dt.date(2027, 6, 15), 14)]
+    assert reminders_due([extended], dt.date(2027, 6, 12)) == [DueReminder(1, "3_days", dt.date(2027, 6, 15), 3)]
 
 
 def test_a_plan_with_an_extension_is_reminded_of_the_extension_date():
@@ -125,7 +136,8 @@ def sent_to() -> list[str]:
 
 
 def body_for(user) -> str:
-    return next(message.body for message in mail.outbox if message.to == [user.email])
+    """The latest message to this person."""
+    return [message.body for message in mail.outbox if message.to == [user.email]][-1]
 
 
 @pytest.mark.django_db
@@ -161,11 +173,14 @@ def test_the_reminder_names_what_is_missing_and_links_to_the_plan(world, match, 
     smart_goal(plan, school_user)
     services.goal_add(plan=fresh(plan), by=school_user, data={"title": "Nog uit te werken", "grades": ["2"]})
 
+    failing = selectors.plan_check(selectors.plan_with_details(plan_id=plan.pk)).hard_count
+    assert failing > 1  # the second goal misses most SMART fields (the plan page counts them the same way)
+
     plan_reminders_send(today=THREE_DAYS_BEFORE)
 
     body = body_for(company_user)
     assert "over 3 dagen." in body
-    assert "- De SMART-controle meldt nog 6 knelpunten om op te lossen." in body
+    assert f"- De SMART-controle meldt nog {failing} knelpunten om op te lossen." in body
     assert "- De school heeft de engagementsverklaring nog niet ondertekend." in body
     assert "- Het mentorbedrijf heeft de engagementsverklaring nog niet ondertekend." in body
     assert "- Dien het actieplan in." in body
@@ -257,17 +272,106 @@ def test_only_the_people_of_each_active_match_are_reminded(world, match):
 
 
 @pytest.mark.django_db
-def test_when_mailing_fails_nothing_is_logged_so_the_retry_sends_it(world, match, monkeypatch):
-    def down(self, messages):
-        raise smtplib.SMTPServerDisconnected("connection closed")
+def test_an_extension_granted_after_the_reminders_were_sent_gets_its_own_reminders(world, match, people):
+    assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 3
+    assert plan_reminders_send(today=THREE_DAYS_BEFORE) == 3
+    plan = services.plan_get_or_create(match=match, by=world.users["own_school"])
+    services.plan_extension_grant(
+        plan=plan, by=world.users["coordinator"], until=dt.date(2027, 6, 15), reason="Ziekte van de TAC"
+    )
+    mail.outbox.clear()
 
-    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    assert plan_reminders_send(today=dt.date(2027, 6, 1)) == 3
+    assert "moet ingediend zijn op dinsdag 15 juni 2027, over 14 dagen." in body_for(world.users["company"])
+    assert plan_reminders_send(today=dt.date(2027, 6, 12)) == 3
+    assert "moet ingediend zijn op dinsdag 15 juni 2027, over 3 dagen." in body_for(world.users["company"])
+    assert plan_reminders_send(today=dt.date(2027, 6, 12)) == 0
+
+    assert len(mail.outbox) == 6
+    assert sorted(PlanReminder.objects.values_list("kind", "deadline")) == [
+        ("14_days", DEADLINE),
+        ("14_days", dt.date(2027, 6, 15)),
+        ("3_days", DEADLINE),
+        ("3_days", dt.date(2027, 6, 15)),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_editions_deadline_moved_after_the_reminders_were_sent_gets_its_own_reminders(world, match):
+    assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 2
+    world.edition.plan_deadline = dt.date(2027, 5, 14)
+    world.edition.save()
+
+    assert plan_reminders_send(today=dt.date(2027, 4, 30)) == 2
+    assert plan_reminders_send(today=dt.date(2027, 5, 11)) == 2
+    assert "moet ingediend zijn op vrijdag 14 mei 2027, over 3 dagen." in body_for(world.users["company"])
+
+
+class FlakyMailServer(EmailBackend):
+    """A mail server as SMTP behaves: message by message, refusing the addresses in `refused` (a mailbox that no
+    longer exists) and, with `down_after`, dropping the connection once that many messages were delivered."""
+
+    refused: ClassVar[set[str]] = set()
+    down_after: ClassVar[int | None] = None
+
+    def send_messages(self, messages):
+        delivered = 0
+        for message in messages:
+            if self.down_after is not None and len(mail.outbox) >= self.down_after:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            refused = {
+                address: (550, b"5.1.1 Mailbox unavailable") for address in message.to if address in self.refused
+            }
+            if refused:
+                raise smtplib.SMTPRecipientsRefused(refused)
+            delivered += super().send_messages([message])
+        return delivered
+
+
+@pytest.fixture
+def server(settings, monkeypatch):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyMailServer"}}
+    monkeypatch.setattr(FlakyMailServer, "refused", set())
+    monkeypatch.setattr(FlakyMailServer, "down_after", None)
+    return FlakyMailServer
+
+
+def deliveries() -> set[tuple[str, str]]:
+    return set(PlanReminderDelivery.objects.values_list("email", "status"))
+
+
+@pytest.mark.django_db
+def test_an_address_the_server_refuses_is_logged_as_failed_and_everyone_else_gets_the_reminder_once(
+    world, match, people, server
+):
+    gone = f.school_member(world.school)
+    server.refused = {gone.email}
+    others = sorted(user.email for user in people["school"] + people["company"])
+
+    assert send_plan_reminders.delay(today=FOURTEEN_DAYS_BEFORE.isoformat()).get() == 3
+    assert send_plan_reminders.delay(today=FOURTEEN_DAYS_BEFORE.isoformat()).get() == 0  # a second run
+
+    assert sent_to() == others
+    assert deliveries() == {(email, "sent") for email in others} | {(gone.email, "refused")}
+    refusal = PlanReminderDelivery.objects.get(email=gone.email)
+    assert refusal.user == gone
+    assert "5.1.1 Mailbox unavailable" in refusal.error
+    assert sorted(PlanReminder.objects.get().recipients) == others
+
+
+@pytest.mark.django_db
+def test_when_the_server_goes_down_halfway_the_retry_mails_only_who_did_not_get_it(world, match, people, server):
+    server.down_after = 1
     with pytest.raises(smtplib.SMTPServerDisconnected):
         plan_reminders_send(today=FOURTEEN_DAYS_BEFORE)
-    assert not PlanReminder.objects.exists()
-    monkeypatch.undo()
+    assert sent_to() == [world.users["own_school"].email]
+    assert deliveries() == {(world.users["own_school"].email, "sent")}
 
-    assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 2
+    server.down_after = None
+    assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 2  # the task's retry
+
+    assert sent_to() == sorted(user.email for user in people["school"] + people["company"])  # each once
+    assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 0
 
 
 @pytest.mark.django_db

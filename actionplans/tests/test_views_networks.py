@@ -437,7 +437,7 @@ def test_without_javascript_a_tick_is_saved_with_a_message(world, match):
     assert checked(response, f"company-{world.company.pk}")
 
 
-def test_marking_everyone_present(world, match):
+def test_marking_everyone_present_fills_only_who_is_not_registered_yet(world, match):
     session = plan(world)
     client = client_for(world.users["adviser"])
     other = participation_of(world, world.other_school)
@@ -446,9 +446,28 @@ def test_marking_everyone_present(world, match):
     response = client.post(reverse("actionplans:network-attendance-all", args=[session.pk]), **HTMX)
 
     page = text(response)
-    assert "3 scholen en bedrijven als aanwezig aangeduid." in page
-    assert "Aanwezig: 2 van 2 scholen · 1 van 1 mentorbedrijf" in page
-    assert Attendance.objects.filter(session=session, present=True).count() == 3
+    assert "2 scholen en bedrijven als aanwezig aangeduid." in page
+    assert "Aanwezig: 1 van 2 scholen · 1 van 1 mentorbedrijf" in page
+    assert not checked(response, f"school-{other.pk}")  # the recorded absence stays
+    assert {(a.participation_id, a.company_id, a.present) for a in Attendance.objects.all()} == {
+        (participation_of(world).pk, None, True),
+        (other.pk, None, False),
+        (None, world.company.pk, True),
+    }
+
+
+def test_the_button_says_it_marks_only_who_is_not_registered_yet(world, match):
+    session = plan(world)
+    client = client_for(world.users["coordinator"])
+
+    page = text(client.get(attendance_url(session)))
+    assert "Wie nog niet geregistreerd is als aanwezig aanduiden" in page
+    assert "Wie al als afwezig geregistreerd is, blijft afwezig. Vink daarna uit wie er niet was." in page
+
+    client.post(reverse("actionplans:network-attendance-all", args=[session.pk]))
+    again = client.post(reverse("actionplans:network-attendance-all", args=[session.pk]), **HTMX)
+    assert "Iedereen is al geregistreerd; er is niets veranderd." in text(again)
+    assert "Wie nog niet geregistreerd is als aanwezig aanduiden" not in text(again)  # nothing left to fill
 
 
 def test_a_school_of_another_region_cannot_be_registered(world, match):
@@ -487,7 +506,7 @@ def test_a_region_without_participating_schools_has_nothing_to_register(world):
     session = plan(world, region=f.region("west-vlaanderen"))
     page = text(client_for(world.users["coordinator"]).get(attendance_url(session)))
     assert "Nog geen school uit deze regio neemt deel aan deze editie, dus er is nog geen aanwezigheid" in page
-    assert "Iedereen als aanwezig aanduiden" not in page
+    assert "Wie nog niet geregistreerd is als aanwezig aanduiden" not in page
 
 
 def test_attendance_page_reads_the_same_number_of_queries_for_one_or_three_schools(world, match):
@@ -510,7 +529,7 @@ def test_attendance_page_reads_the_same_number_of_queries_for_one_or_three_schoo
     assert len(three) == len(one)
 
 
-def test_marking_everyone_present_names_who_could_not_be_registered(world, match):
+def test_marking_everyone_present_leaves_a_former_mentor_registered_absent_alone(world, match):
     session = plan(world)
     services.attendance_set(session=session, by=None, present=False, company=world.company)
     Match.objects.filter(pk=match.pk).update(status=Match.Status.REJECTED)
@@ -520,9 +539,7 @@ def test_marking_everyone_present_names_who_could_not_be_registered(world, match
     )
 
     page = text(response)
-    assert (
-        "2 scholen en bedrijven als aanwezig aangeduid. Niet opgeslagen: BASF Antwerpen: Dit bedrijf is in de editie "
-        "van deze sessie geen mentorbedrijf van een school."
-    ) in page
+    assert "2 scholen en bedrijven als aanwezig aangeduid." in page
+    assert "Niet opgeslagen" not in page
     assert "Aanwezig: 2 van 2 scholen · 0 van 1 mentorbedrijf" in page
     assert Attendance.objects.get(company=world.company).present is False

@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from actionplans import services as plans
 from actionplans.models import ActionPlan, CoolStep
 from actionplans.tests.factories import (
+    BEFORE_DEADLINE,
     active_match,
     fresh,
     other_plan,
@@ -400,6 +401,46 @@ def test_jurors_see_the_report_of_a_submitted_plan(world, plan, school_user, com
     download = reverse("reports:report-download", args=[report.pk])
 
     check_role_matrix(world, lambda client: client.get(download), expected(200, SEES_A_SUBMITTED_PLAN))
+
+
+@pytest.fixture
+def resubmitted(world, plan, school_user, company_user, ask) -> dict[str, Report]:
+    """The review's case: a juror asks for the PDF of the submitted plan; the coordinator reopens the plan, the school
+    changes it and asks for a PDF of that draft; both sides sign again and it is submitted again; then the school asks
+    for a PDF of the new submission."""
+    plan = submitted_plan(plan, school_user, company_user)
+    first, _ = ask(plan, by_role="juror")
+    plan = plans.plan_reopen(plan=plan, by=world.users["coordinator"], reason="Budget corrigeren")
+    plans.plan_update(plan=plan, by=school_user, version=plan.version, data={"contribution_hours": 60})
+    draft, _ = ask(fresh(plan))
+    assert "Concept: dit actieplan is nog niet ingediend." in pdf_text(draft)
+    plan = signed_plan(fresh(plan), school_user, company_user)
+    current, _ = ask(plans.plan_submit(plan=plan, by=school_user, today=BEFORE_DEADLINE))
+    assert len({first.pk, draft.pk, current.pk}) == 3  # none reused
+    return {"first": first, "draft": draft, "current": current}
+
+
+@pytest.mark.parametrize(
+    ("report", "jurors"),
+    [
+        ("draft", set()),  # made while the plan was reopened: its PDF says "Concept"
+        ("first", {"juror"}),  # of the first submission, since changed: only the juror who asked for it keeps it
+        ("current", {"juror", "juror_with_conflict"}),  # of the plan as it is submitted now
+    ],
+)
+def test_jurors_see_only_the_reports_of_the_plan_as_it_is_submitted_now(world, resubmitted, report, jurors):
+    pk = resubmitted[report].pk
+    who = SEES_A_DRAFT | jurors
+    for url in (reverse("reports:report-detail", args=[pk]), reverse("reports:report-download", args=[pk])):
+        check_role_matrix(world, lambda client, url=url: client.get(url), expected(200, who))
+
+
+def test_a_juror_asking_for_the_pdf_gets_the_report_of_the_submitted_plan(world, resubmitted):
+    client = client_for(world.users["juror_with_conflict"])
+    page = client.post(reverse("reports:action-plan-report-request", args=[resubmitted["current"].action_plan_id]))
+
+    assert page.url == resubmitted["current"].get_absolute_url()  # the current one, reused
+    assert client.get(page.url).status_code == 200
 
 
 def test_the_download_is_the_pdf_under_a_readable_name(world, ready_plan_report):
