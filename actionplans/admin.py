@@ -17,6 +17,7 @@ from .models import (
     Milestone,
     PlanEvent,
     PlanReminder,
+    PlanReminderDelivery,
     Signature,
     TeamMember,
 )
@@ -114,17 +115,36 @@ class LearningNetworkSessionAdmin(CoordinatorAdmin):
     inlines = [AttendanceInline]
 
 
+class PlanReminderDeliveryInline(CoordinatorPermissions, admin.TabularInline):
+    """Per person: whether the reminder reached them (a refused address is logged, not retried)."""
+
+    model = PlanReminderDelivery
+    extra = 0
+    fields = ["email", "user", "status", "error", "at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+
 @admin.register(PlanReminder)
 class PlanReminderAdmin(CoordinatorAdmin):
     """The deadline reminders that went out (actionplans/tasks.py): read only, since a row is what keeps a school
     from being reminded twice."""
 
-    list_display = ["participation", "kind", "deadline", "sent_at"]
+    list_display = ["participation", "kind", "deadline", "sent_at", "completed_at"]
     list_filter = ["kind", "participation__edition"]
     search_fields = ["participation__school__name"]
     list_select_related = ["participation__school", "participation__edition"]
-    fields = ["participation", "kind", "deadline", "recipients", "sent_at"]
+    fields = ["participation", "kind", "deadline", "recipients", "sent_at", "completed_at"]
     readonly_fields = fields
+    inlines = [PlanReminderDeliveryInline]
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False

@@ -532,4 +532,4 @@ class Attendance(models.Model):
         return f"{who} @ {self.session}"
 
 
-from .models_reminders import PlanReminder  # noqa: E402,F401
+from .models_reminders import PlanReminder, PlanReminderDelivery  # noqa: E402,F401
