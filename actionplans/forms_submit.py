@@ -1,26 +1,23 @@
 """Forms of the contributions, STEM project, comments and engagement declaration pages (views_submit.py).
 
-The forms validate what a person typed and hand the services only what they changed. Plans are written by two
-sides at once, so a form that sends every field would overwrite (or, since the services refuse that, be blocked by)
-a colleague's change to a field this person never touched. `PlanPartForm` therefore compares each posted value with
-the value the person started from: the value at the version their page showed, read from the plan's history.
+The forms validate what a person typed and hand the services only what they changed (`PlanPartForm`, see
+forms_base.py). Signing, withdrawing a signature and submitting carry the plan version the person read: they act on
+the whole text, and are refused when it changed since.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.db import models
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import StemProject
 
-from .models import ActionPlan, CoolStep, PlanEvent, TeamMember
+from .forms_base import ChangedFieldsForm, DateInput
+from .models import ActionPlan, CoolStep, TeamMember
 
 #: The plan fields of the contributions page, grouped as the jury reads them.
 CONTRIBUTION_GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
@@ -52,6 +49,10 @@ CONTRIBUTION_HELP = {
     "contribution_curriculum": _("What the company brings into the curriculum: content, cases, real-world context."),
     "contribution_method": _("How the company helps to teach differently, e.g. project-based or research-based."),
     "contribution_professionalisation": _("Training, internships or job shadowing for the teachers."),
+    "contribution_hours": _(
+        "All hours the company gives this school year: for the goals (each goal names its own hours) and beyond."
+    ),
+    "contribution_staff": _("Everyone of the company who takes part, in the goals or elsewhere."),
     "contribution_means": _("Material, infrastructure, digital tools or budget."),
     "higher_ed_partner": _("The university college or university you work with, if any."),
     "stem_projects_note": _("What the pupils do in these projects and who takes part."),
@@ -65,95 +66,8 @@ CONTRIBUTION_HELP = {
 }
 
 
-def normalise_newlines(text: str) -> str:
-    """Browsers send CRLF from a textarea, API clients LF: compare and store LF so only real changes count."""
-    return text.replace("\r\n", "\n")
-
-
-def comparable(value: Any) -> Any:
-    """A value as the plan's history stores it (services._jsonable), so posted and recorded values compare."""
-    if isinstance(value, bool) or value is None or isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return normalise_newlines(value)
-    if isinstance(value, Iterable):
-        return sorted(item.pk if isinstance(item, models.Model) else int(item) for item in value)
-    return value
-
-
-def values_at_version(plan: ActionPlan, version: int, target: str, pk: int | None) -> dict[str, Any]:
-    """For each field of one item (the plan, a team member, a COOL step) that was changed after `version`: its
-    value at `version`, i.e. the old value of the first change after it. Reads the prefetched history."""
-    seen: dict[str, Any] = {}
-    for event in sorted(plan.events.all(), key=lambda e: e.pk):
-        if event.action != PlanEvent.Action.SAVED:
-            continue
-        for change in event.changes:
-            if change.get("version", 0) > version and (change.get("target"), change.get("id")) == (target, pk):
-                seen.setdefault(change.get("field", ""), change.get("old"))
-    return seen
-
-
-def _as_post_value(field: forms.Field, value: Any) -> list[str]:
-    """A stored value as the browser would post it (to put it back into a bound form)."""
-    if isinstance(field, forms.BooleanField):
-        return ["on"] if value else []
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return [str(pk) for pk in comparable(value)]
-    return ["" if value is None else str(value)]
-
-
-class PlanPartForm(forms.Form):
-    """A form for some fields of one item of a plan, carrying the plan version the page showed."""
-
-    #: The fields sent to the service (all but "version").
-    field_names: tuple[str, ...] = ()
-
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = normalise_newlines(value)
-        return cleaned
-
-    def started_from(self, current: Mapping[str, Any], seen: Mapping[str, Any]) -> dict[str, Any]:
-        """The values this person's page showed: the recorded value at their version, else the current one."""
-        return {name: seen[name] if name in seen else comparable(current[name]) for name in self.field_names}
-
-    def changed_fields(self, started: Mapping[str, Any]) -> list[str]:
-        """The fields this person changed (valid form): the posted value differs from what they started from."""
-        return [name for name in self.field_names if comparable(self.cleaned_data[name]) != started[name]]
-
-    def service_data(self, names: Iterable[str]) -> dict[str, Any]:
-        """The cleaned values of `names` as the services take them (catalogue choices as ids)."""
-        data = {}
-        for name in names:
-            value = self.cleaned_data[name]
-            if isinstance(self.fields[name], forms.ModelMultipleChoiceField):
-                value = [item.pk for item in value]
-            data[name] = value
-        return data
-
-    def rebased_data(self, current: Mapping[str, Any], touched: Iterable[str], version: int) -> QueryDict:
-        """What the form shows after a refused stale save: the current values, with this person's changes on top
-        and the version they have now seen (so "Save anyway" overwrites only what they changed)."""
-        data = QueryDict(mutable=True)
-        touched = set(touched)
-        for name in self.field_names:
-            field = self.fields[name]
-            key = self.add_prefix(name)
-            if name in touched:
-                data.setlist(key, self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data.get(key)])
-            else:
-                data.setlist(key, _as_post_value(field, current[name]))
-        data[self.add_prefix("version")] = str(version)
-        return data
+class PlanPartForm(ChangedFieldsForm):
+    """A form for some fields of one item of a plan (see forms_base.ChangedFieldsForm)."""
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -265,8 +179,15 @@ class CommentForm(forms.Form):
     )
 
 
-class SignForm(forms.Form):
-    """The signer types their own name and function: that is what the declaration records."""
+class PlanVersionForm(forms.Form):
+    """Only the plan version the page showed: submitting the plan, withdrawing a signature."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class SignForm(PlanVersionForm):
+    """The signer types their own name and function: that is what the declaration records. The version is the one
+    of the text they read."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     role = forms.CharField(label=_("Your function"), max_length=200, help_text=_("For example director or HR manager."))
@@ -278,7 +199,14 @@ class SignForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateField(label=_("Submission open until"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A coordinator's extension: a last day to submit (empty: remove the extension) and the reason."""
+
+    until = forms.DateField(
+        label=_("Submission open until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty to remove the extension: the deadline of the edition applies again."),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=_textarea(2),
@@ -287,9 +215,31 @@ class ExtensionForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """Reopening a submitted plan: the reason, and when the deadline has passed, a new last day to submit again."""
+
     reason = forms.CharField(
         label=_("Reason"),
         widget=_textarea(2),
         help_text=_("The school and the company see it in the history."),
         error_messages={"required": _("Give a reason for reopening the plan.")},
     )
+    extension_until = forms.DateField(
+        label=_("Submission open again until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The deadline has passed: without a new date the plan could never be submitted again. The date is "
+            "logged as an extension."
+        ),
+    )
+
+    def __init__(self, *args: Any, needs_extension: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_extension = needs_extension
+        if needs_extension:
+            self.fields["extension_until"].required = True
+            self.fields["extension_until"].error_messages["required"] = _(
+                "Give a new date until which the plan can be submitted again."
+            )
+        else:
+            del self.fields["extension_until"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from baseline.models import Criterion, EditionBaselineSettings, Framework, KeyElement, Measurement
+from matching.models import Match
 
 from . import smart
 from .models import (
@@ -26,7 +28,6 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from matching.models import Match
     from partners.models import Edition, User
 
 #: The model behind each `target` of a history change, to name its fields.
@@ -123,7 +124,35 @@ def plan_with_details(*, plan_id: int) -> ActionPlan:
 # --------------------------------------------------------------------------- SMART check
 
 
-def goal_input(goal: Goal) -> smart.GoalInput:
+def focus_by_participation(participation_ids: Iterable[int]) -> dict[int, smart.Focus]:
+    """The focus agreed in each school's baseline measurement (key elements and their criteria), by participation,
+    in one query however many participations. A participation without agreed focus elements is left out: while
+    none are agreed, any key element fits (see linkable_elements)."""
+    ids = list(participation_ids)
+    if not ids:
+        return {}
+    through = Measurement.focus_elements.through
+    rows = through.objects.filter(
+        measurement__participation_id__in=ids, measurement__kind=Measurement.Kind.BASELINE
+    ).values_list("measurement__participation_id", "keyelement_id", "keyelement__criteria__id")
+    elements: dict[int, set[int]] = {}
+    criteria: dict[int, set[int]] = {}
+    for participation_id, element_id, criterion_id in rows:
+        elements.setdefault(participation_id, set()).add(element_id)
+        if criterion_id is not None:
+            criteria.setdefault(participation_id, set()).add(criterion_id)
+    return {pid: smart.Focus(frozenset(found), frozenset(criteria.get(pid, set()))) for pid, found in elements.items()}
+
+
+def plan_focus(plan: ActionPlan) -> smart.Focus | None:
+    """The focus of the plan's school (one query, once per loaded plan; plans_with_checks reads it for many plans
+    at once)."""
+    if not hasattr(plan, "_smart_focus"):
+        plan._smart_focus = focus_by_participation([plan.participation_id]).get(plan.participation_id)  # type: ignore[attr-defined]
+    return plan._smart_focus  # type: ignore[attr-defined]
+
+
+def goal_input(goal: Goal, focus: smart.Focus | None = None) -> smart.GoalInput:
     """The plain data the SMART check takes (no query when the goal came through with_details)."""
     return smart.GoalInput(
         id=goal.pk,
@@ -151,6 +180,7 @@ def goal_input(goal: Goal) -> smart.GoalInput:
             smart.MilestoneInput(date=m.date, description=m.description, id=m.pk) for m in goal.milestones.all()
         ),
         actions=tuple(smart.ActionInput(title=a.title, owner=a.owner, due=a.due, id=a.pk) for a in goal.actions.all()),
+        focus=focus,
     )
 
 
@@ -159,8 +189,10 @@ def edition_period(edition: Edition) -> smart.Period:
 
 
 def plan_check(plan: ActionPlan) -> smart.PlanCheck:
-    """The SMART check of a plan loaded with with_details or with_page_details (no further queries)."""
-    return smart.check_plan([goal_input(goal) for goal in plan.goals.all()], edition_period(plan.edition))
+    """The SMART check of a plan loaded with with_details or with_page_details (one query for the school's focus,
+    unless plans_with_checks read it already)."""
+    focus = plan_focus(plan)
+    return smart.check_plan([goal_input(goal, focus) for goal in plan.goals.all()], edition_period(plan.edition))
 
 
 @dataclass(frozen=True)
@@ -175,6 +207,73 @@ def goals_with_checks(plan: ActionPlan, check: smart.PlanCheck | None = None) ->
     if check is None:
         check = plan_check(plan)
     return [GoalWithCheck(goal, result) for goal, result in zip(plan.goals.all(), check.goals, strict=True)]
+
+
+def plans_with_checks(plans: QuerySet[ActionPlan]) -> list[tuple[ActionPlan, smart.PlanCheck]]:
+    """Each plan with its SMART check, in a constant number of queries however many plans and goals."""
+    loaded = list(plans.select_related("participation__edition").prefetch_related(_goals_with_items()))
+    focus = focus_by_participation(plan.participation_id for plan in loaded)
+    for plan in loaded:
+        plan._smart_focus = focus.get(plan.participation_id)  # type: ignore[attr-defined]
+    return [(plan, plan_check(plan)) for plan in loaded]
+
+
+@dataclass
+class MemberPlanRow:
+    """A school or company member's view of one active match: its plan (if started) and its SMART check."""
+
+    match: Match
+    plan: ActionPlan | None = None
+    check: smart.PlanCheck | None = None
+
+
+def member_plan_rows(*, user: User, edition: Edition | None) -> list[MemberPlanRow]:
+    """The active matches of the user's schools and companies in the edition, with their plans and SMART checks, in
+    a constant number of queries however many schools, companies and plans (the plan list and the dashboard)."""
+    if edition is None or not (user.school_ids or user.company_ids):
+        return []
+    matches = list(
+        Match.objects.filter(status=Match.Status.ACTIVE, participation__edition=edition, company__isnull=False)
+        .filter(Q(participation__school_id__in=user.school_ids) | Q(company_id__in=user.company_ids))
+        .select_related("participation__school", "participation__edition", "company")
+        .order_by("participation__school__name")
+    )
+    if not matches:
+        return []
+    plans = ActionPlan.objects.filter(participation_id__in=[m.participation_id for m in matches])
+    by_participation = {plan.participation_id: (plan, check) for plan, check in plans_with_checks(plans)}
+    rows = []
+    for match in matches:
+        row = MemberPlanRow(match)
+        found = by_participation.get(match.participation_id)
+        if found and found[0].match_id == match.pk:
+            row.plan, row.check = found
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class GoalResources:
+    """What the goals of a plan ask of the mentor company together (goals without a figure count as nothing)."""
+
+    hours: int
+    staff: int
+    goals: int
+
+
+def goal_resources(plan: ActionPlan) -> GoalResources:
+    """The company hours and staff of the plan's goals added up (from the prefetched goals)."""
+    goals = list(plan.goals.all())
+    return GoalResources(
+        hours=sum(goal.company_hours or 0 for goal in goals),
+        staff=sum(goal.company_staff or 0 for goal in goals),
+        goals=len(goals),
+    )
+
+
+def last_event(plan: ActionPlan) -> PlanEvent | None:
+    """The plan's latest recorded event (who last changed, signed or submitted it, and when): one query."""
+    return PlanEvent.objects.filter(plan=plan).select_related("by").order_by("-at", "-id").first()
 
 
 # --------------------------------------------------------------------------- linking goals to the baseline

@@ -2,11 +2,12 @@
 
 Plans are written by two parties at once (school and mentor company), so every content write:
 - locks the plan row, refuses when the plan is submitted (locked);
-- names the `version` it started from (updates and removals; adding cannot overwrite anything). When the plan moved
-  on since, the write is refused with `StalePlan` (a ValidationError carrying what the others changed) only if it
-  would overwrite a value someone else changed after that version, or remove an item someone else changed: two
-  people working on different goals never block each other, and nothing is saved when it is refused, so the caller
-  can show the form again with what was typed;
+- names the `version` it started from (updates and removals; adding cannot overwrite anything); a version the plan
+  never had (newer than its own) is refused as a garbled request. When the plan moved on since, the write is refused
+  with `StalePlan` (a ValidationError carrying what the others changed) only if it would overwrite a value someone
+  else changed after that version, or remove an item someone else changed: two people working on different goals
+  never block each other, and nothing is saved when it is refused, so the caller can show the form again with what
+  was typed;
 - writes only the values that actually change, raises the version by one and records one PlanEvent with the
   field-level changes (old -> new), which is the plan's history;
 - withdraws the signatures of the engagement declaration when the plan changes after someone signed: they signed
@@ -37,7 +38,7 @@ from django.utils.translation import ngettext
 from matching.models import Match
 from partners.models import Company, Edition, Participation, Region, StemProject
 
-from . import selectors
+from . import permissions, selectors
 from .models import (
     Action,
     ActionPlan,
@@ -183,17 +184,29 @@ def plan_changes_since(plan: ActionPlan, version: int) -> list[dict[str, Any]]:
     text): what a person who loaded the plan at `version` has not seen. Each change records the version it produced.
     """
     rows: list[dict[str, Any]] = []
-    for event in plan.events.filter(action=PlanEvent.Action.SAVED).select_related("by").order_by("id"):
+    actions = (PlanEvent.Action.SAVED, PlanEvent.Action.REMATCHED)
+    for event in plan.events.filter(action__in=actions).select_related("by").order_by("id"):
         for change in event.changes:
             if change.get("version", 0) > version:
                 rows.append({**change, "by": str(event.by) if event.by else "", "at": event.at.isoformat()})
     return rows
 
 
+def _refuse_unknown_version(plan: ActionPlan, version: int) -> None:
+    """A version the plan never had (newer than its own, or below 1) comes from a garbled request, not from a page
+    the person read: refuse it rather than let it pass the conflict check."""
+    if not 1 <= version <= plan.version:
+        raise ValidationError(
+            {"version": _("This version of the action plan does not exist. Reload the page and try again.")},
+            code="unknown_version",
+        )
+
+
 def _refuse_overwrites(plan: ActionPlan, version: int, sends: Mapping[tuple[Any, Any, Any], Any]) -> None:
     """Refuse a write that sends a value for a field someone else changed after `version` and that differs from
     what is stored now. Sending what is already stored overwrites nothing (one's own earlier save, or two people
     typing the same)."""
+    _refuse_unknown_version(plan, version)
     if plan.version == version:
         return
     changes = plan_changes_since(plan, version)
@@ -206,6 +219,7 @@ def _refuse_overwrites(plan: ActionPlan, version: int, sends: Mapping[tuple[Any,
 
 def _refuse_removing_changed(plan: ActionPlan, version: int, target: str, pk: int) -> None:
     """Refuse removing an item (a goal with its milestones and actions) that someone changed after `version`."""
+    _refuse_unknown_version(plan, version)
     if plan.version == version:
         return
     changes = plan_changes_since(plan, version)
@@ -252,7 +266,10 @@ def _gone(plan: ActionPlan, target: str, pk: int | None) -> StalePlan:
 def _refuse_if_changed(plan: ActionPlan, version: int | None) -> None:
     """Refuse to sign, withdraw or submit when the plan changed after `version` (None: do not check): these act on
     the whole text the person read. Call on the locked plan, so nothing changes between this check and the act."""
-    if version is not None and plan.version != version:
+    if version is None:
+        return
+    _refuse_unknown_version(plan, version)
+    if plan.version != version:
         raise StalePlan(
             current_version=plan.version,
             changes=plan_changes_since(plan, version),
@@ -339,12 +356,14 @@ def _clean(instance: models.Model, exclude: list[str]) -> None:
 def _set_ids(
     instance: models.Model, name: str, ids: Iterable[Any], allowed: set[int], *, version: int, goal_id: int | None
 ) -> dict[str, Any] | None:
-    """Set a many-to-many field to `ids` (all within `allowed`); the change, or None when nothing changed."""
+    """Set a many-to-many field to `ids`; the change, or None when nothing changed. Each id is within `allowed` or
+    already linked: a link made before the choices narrowed (a focus agreed later, a retired catalogue entry) stays
+    when the rest changes."""
     wanted = _ids(name, ids)
-    if not set(wanted) <= allowed:
-        raise ValidationError({name: _("Choose from the list.")})
     manager = getattr(instance, name)
     current = sorted(manager.values_list("id", flat=True))
+    if not set(wanted) <= allowed | set(current):
+        raise ValidationError({name: _("Choose from the list.")})
     if wanted == current:
         return None
     manager.set(wanted)
@@ -363,19 +382,25 @@ def _commit(plan: ActionPlan, by: User | None, changes: list[dict[str, Any]], pl
     plan.version += 1
     plan.save(update_fields=["version", "updated_at", *plan_fields])
     PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.SAVED, by=by, changes=changes)
+    _withdraw_signatures(plan, by, _("The plan changed after it was signed; sign again."))
+
+
+def _withdraw_signatures(plan: ActionPlan, by: User | None, note: str) -> None:
+    """Remove the signatures of the engagement declaration, if any, and record it with `note`."""
     signed = list(plan.signatures.all())
-    if signed:
-        plan.signatures.all().delete()
-        PlanEvent.objects.create(
-            plan=plan,
-            action=PlanEvent.Action.SIGNATURES_WITHDRAWN,
-            by=by,
-            changes=[
-                {"target": "signature", "field": "removed", "side": s.side, "old": f"{s.name} ({s.role})", "new": None}
-                for s in signed
-            ],
-            note=_("The plan changed after it was signed; sign again."),
-        )
+    if not signed:
+        return
+    plan.signatures.all().delete()
+    PlanEvent.objects.create(
+        plan=plan,
+        action=PlanEvent.Action.SIGNATURES_WITHDRAWN,
+        by=by,
+        changes=[
+            {"target": "signature", "field": "removed", "side": s.side, "old": f"{s.name} ({s.role})", "new": None}
+            for s in signed
+        ],
+        note=note,
+    )
 
 
 def _linkable(plan: ActionPlan) -> tuple[set[int], set[int]]:
@@ -401,7 +426,9 @@ def plan_get_or_create(*, match: Match, by: User | None) -> ActionPlan:
     """The plan of the school written within an active match; created on first use with the six COOL steps.
 
     There is one plan per school per edition. If the school's mentor company changed (a new active match), the
-    existing plan moves to the new match and the history records it.
+    existing draft moves to the new match: the version goes up, the signatures of the engagement declaration are
+    withdrawn (another company signs now) and the history records both. A submitted plan is not moved: a
+    coordinator reopens it first.
     """
     if match.status != Match.Status.ACTIVE or match.company_id is None:
         raise ValidationError(_("An action plan is written within an active match."), code="match_not_active")
@@ -409,15 +436,8 @@ def plan_get_or_create(*, match: Match, by: User | None) -> ActionPlan:
     existing = ActionPlan.objects.filter(participation_id=match.participation_id).first()
     if existing is not None:
         if existing.match_id != match.pk:
-            old = existing.match.company.name if existing.match.company else ""
-            existing.match = match
-            existing.save(update_fields=["match", "updated_at"])
-            PlanEvent.objects.create(
-                plan=existing,
-                action=PlanEvent.Action.REMATCHED,
-                by=by,
-                changes=[{"target": "plan", "field": "match", "old": old, "new": match.company.name}],
-            )
+            _move_to_match(_lock(existing), match, by)
+            existing.refresh_from_db()
         return existing
     plan = ActionPlan.objects.create(participation_id=match.participation_id, match=match)
     CoolStep.objects.bulk_create(
@@ -425,6 +445,27 @@ def plan_get_or_create(*, match: Match, by: User | None) -> ActionPlan:
     )
     PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.CREATED, by=by)
     return plan
+
+
+def _move_to_match(locked: ActionPlan, match: Match, by: User | None) -> None:
+    """Move a draft plan to the school's new active match (another mentor company)."""
+    if locked.is_locked:
+        raise ValidationError(
+            _(
+                "The action plan was submitted with the previous mentor company. A coordinator reopens it before "
+                "it moves to the new mentor company."
+            ),
+            code="locked",
+        )
+    old = locked.match.company.name if locked.match.company else ""
+    locked.match = match
+    locked.version += 1
+    locked.save(update_fields=["match", "version", "updated_at"])
+    change = {"target": "plan", "id": locked.pk, "field": "match", "old": old, "new": match.company.name}
+    PlanEvent.objects.create(
+        plan=locked, action=PlanEvent.Action.REMATCHED, by=by, changes=[change | {"version": locked.version}]
+    )
+    _withdraw_signatures(locked, by, _("The mentor company changed; both sides sign again."))
 
 
 @transaction.atomic
@@ -463,7 +504,7 @@ def plan_sign(*, plan: ActionPlan, side: str, name: str, role: str, by: User, ve
         raise ValueError(f"unknown side {side}")
     locked = _locked_for_edit(plan)
     _refuse_if_changed(locked, version)
-    if not _belongs_to_side(by, locked, side):
+    if side not in permissions.plan_sides(by, locked):
         raise PermissionDenied(
             _("Only a member of the school signs for the school.")
             if side == Signature.Side.SCHOOL
@@ -488,14 +529,6 @@ def plan_sign(*, plan: ActionPlan, side: str, name: str, role: str, by: User, ve
         note=f"{signature.name} ({signature.role})",
     )
     return signature
-
-
-def _belongs_to_side(user: User, plan: ActionPlan, side: str) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if side == Signature.Side.SCHOOL:
-        return plan.participation.school_id in user.school_ids
-    return plan.match.company_id in user.company_ids
 
 
 def _refuse_hard_failures(plan: ActionPlan, lead: str) -> None:
@@ -565,13 +598,37 @@ def plan_submit(*, plan: ActionPlan, by: User, today: dt.date | None = None, ver
 
 
 @transaction.atomic
-def plan_reopen(*, plan: ActionPlan, by: User, reason: str) -> ActionPlan:
-    """A coordinator unlocks a submitted plan for corrections; the reason is kept in the history."""
+def plan_reopen(
+    *,
+    plan: ActionPlan,
+    by: User,
+    reason: str,
+    extension_until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> ActionPlan:
+    """A coordinator unlocks a submitted plan for corrections; the reason is kept in the history.
+
+    The jury no longer sees the plan until it is submitted again. When the deadline (or the extension) has passed,
+    the plan could never be submitted again: the coordinator then gives `extension_until`, a new last day, granted
+    in the same act and logged like any extension; without one the reopening is refused.
+    """
+    today = today or timezone.localdate()
+    errors = {}
     if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for reopening the plan.")})
+        errors["reason"] = _("Give a reason for reopening the plan.")
     locked = _lock(plan)
     if not locked.is_locked:
         raise ValidationError(_("Only a submitted action plan can be reopened."), code="not_submitted")
+    needs_extension = not locked.submission_open(today)
+    if needs_extension or extension_until is not None:
+        if extension_until is None:
+            errors["extension_until"] = _(
+                "The deadline (%(date)s) has passed: give a new date until which the plan can be submitted again."
+            ) % {"date": date_format(locked.deadline, "j F Y")}
+        else:
+            errors |= _extension_errors(locked, extension_until, today)
+    if errors:
+        raise ValidationError(errors)
     locked.status = ActionPlan.Status.DRAFT
     locked.submitted_at = None
     locked.submitted_by = None
@@ -582,34 +639,69 @@ def plan_reopen(*, plan: ActionPlan, by: User, reason: str) -> ActionPlan:
         participation.status = Participation.Status.MATCHED
         participation.save(update_fields=["status"])
     PlanEvent.objects.create(plan=locked, action=PlanEvent.Action.REOPENED, by=by, note=reason.strip())
+    if extension_until is not None:
+        _set_extension(locked, by, extension_until, reason)
     return locked
 
 
-@transaction.atomic
-def plan_extension_grant(*, plan: ActionPlan, by: User, until: dt.date, reason: str) -> ActionPlan:
-    """A coordinator lets a plan be submitted after the edition's deadline, until `until`; logged with the reason."""
-    errors = {}
-    if not reason.strip():
-        errors["reason"] = _("Give a reason for the extension.")
-    locked = _lock(plan)
-    if until <= locked.edition.plan_deadline:
-        errors["until"] = _("An extension must end after the deadline (%(date)s).") % {
-            "date": date_format(locked.edition.plan_deadline, "SHORT_DATE_FORMAT")
+def _extension_errors(plan: ActionPlan, until: dt.date, today: dt.date) -> dict[str, str]:
+    """What is wrong with `until` as the plan's new last day: it lies after the edition's deadline and not in the
+    past."""
+    deadline = plan.edition.plan_deadline
+    if until <= deadline:
+        return {
+            "extension_until": _("An extension must end after the deadline (%(date)s).")
+            % {"date": date_format(deadline, "j F Y")}
         }
-    if errors:
-        raise ValidationError(errors)
+    if until < today:
+        return {"extension_until": _("Choose today or a later date.")}
+    return {}
+
+
+def _set_extension(locked: ActionPlan, by: User, until: dt.date | None, reason: str) -> None:
+    """Set (or with None, remove) the plan's extension and log it with the reason."""
     old = locked.extension_until
     locked.extension_until = until
-    locked.extension_granted_by = by
-    locked.extension_granted_at = timezone.now()
+    locked.extension_granted_by = by if until else None
+    locked.extension_granted_at = timezone.now() if until else None
     locked.save(update_fields=["extension_until", "extension_granted_by", "extension_granted_at", "updated_at"])
     PlanEvent.objects.create(
         plan=locked,
         action=PlanEvent.Action.EXTENSION_GRANTED,
         by=by,
-        changes=[{"target": "plan", "field": "extension_until", "old": _jsonable(old), "new": until.isoformat()}],
+        changes=[
+            {
+                "target": "plan",
+                "field": "extension_until",
+                "old": _jsonable(old),
+                "new": until.isoformat() if until else None,
+            }
+        ],
         note=reason.strip(),
     )
+
+
+@transaction.atomic
+def plan_extension_grant(
+    *, plan: ActionPlan, by: User, until: dt.date | None, reason: str, today: dt.date | None = None
+) -> ActionPlan:
+    """A coordinator lets a plan be submitted after the edition's deadline, until `until` (today or later); `until`
+    None removes the extension again. Logged with the reason."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Give a reason for the extension.")
+    locked = _lock(plan)
+    if until is not None:
+        refused = _extension_errors(locked, until, today)
+        if refused:
+            errors["until"] = refused["extension_until"]
+    elif locked.extension_until is None:
+        errors["until"] = _("This plan has no extension to remove. Choose a date to grant one.")
+    if errors:
+        raise ValidationError(errors)
+    if until != locked.extension_until:
+        _set_extension(locked, by, until, reason)
     return locked
 
 

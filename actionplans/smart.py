@@ -5,7 +5,7 @@ runs on every save at no query cost and is unit- and property-tested without a d
 
 SMART as the source (DESIGN.md) defines it: Specifiek (which grade, track, programme, subject), Meetbaar (for the
 evaluation: number of pupils, teachers involved), Acceptabel (fits the STEMpact frame), Realistisch (the plan can be
-carried out), Tijdsgebonden (a step plan with dates).
+carried out), Tijdsgebonden (a step plan with dates): a goal needs at least one dated step, a milestone or an action.
 
 Every goal gets one result per letter: pass, soft warning (stays visible, does not block) or hard failure (the plan
 cannot be signed or submitted). Each finding carries a code, the form field it is about (so a form can name the bad
@@ -25,6 +25,8 @@ M  Meetbaar
    m_no_baseline           W  no starting value (0 is a value; without one progress cannot be shown)
 A  Acceptabel
    a_no_link               H  linked to no key element and no criterion of the school's focus
+   a_outside_focus         W  linked to a key element or criterion outside the school's focus (GoalInput.focus;
+                              the links stay, e.g. made before the focus was agreed, but the jury looks at the focus)
    a_no_fit                W  no explanation why the goal fits STEMpact
 R  Realistisch
    r_negative              H  negative resources (company hours, staff, budget)
@@ -41,14 +43,15 @@ T  Tijdsgebonden
    t_milestone_no_date     H  a milestone without a date
    t_milestone_before_start H a milestone before the goal's start date (one finding per milestone)
    t_milestone_after_end   H  a milestone after the goal's end date (one finding per milestone)
-   t_no_milestones         W  no milestones (no step plan)
+   t_no_dated_step         H  no milestones and no action with a due date: no step plan with dates at all
+   t_no_milestones         W  no milestones, but actions with due dates (a step plan of actions only)
    t_action_no_due         W  an action without a due date
    t_action_after_end      W  an action due after the goal's end date
 
 Plan level (not a letter): plan_no_goals H, a plan needs at least one goal.
 
 Results are deterministic: findings come in the order of the letters, then of the rules above, then of the
-milestones and actions as given.
+milestones and actions as given. Dates in the hints read as on the page ("30 juni 2027").
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ from django.utils.translation import gettext_lazy as _
 Number = Decimal | int | float
 
 LETTERS: tuple[str, ...] = ("S", "M", "A", "R", "T")
+
+#: How the hints write a date: as the plan page does ("30 juni 2027").
+HINT_DATE_FORMAT = "j F Y"
 
 LETTER_LABELS: dict[str, Promise] = {
     "S": _("Specific"),
@@ -85,6 +91,7 @@ HINTS: dict[str, Promise] = {
     "m_target_is_baseline": _("Measurable: the target value equals the starting value"),
     "m_no_baseline": _("Measurable: give the starting value (0 is a value too)"),
     "a_no_link": _("Acceptable: link the goal to a key element or criterion of your focus"),
+    "a_outside_focus": _("Acceptable: the goal is linked to a key element or criterion outside your focus"),
     "a_no_fit": _("Acceptable: explain why the goal fits STEMpact"),
     "r_negative": _("Realistic: resources cannot be negative"),
     "r_no_owner_school": _("Realistic: name who owns the goal at the school"),
@@ -100,6 +107,7 @@ HINTS: dict[str, Promise] = {
     "t_milestone_no_date": _("Time-bound: give milestone “%(milestone)s” a date"),
     "t_milestone_before_start": _("Time-bound: milestone before the start date: %(milestone)s"),
     "t_milestone_after_end": _("Time-bound: milestone after the end date: %(milestone)s"),
+    "t_no_dated_step": _("Time-bound: plan at least one milestone or action with a date"),
     "t_no_milestones": _("Time-bound: add milestones with dates (a step plan)"),
     "t_action_no_due": _("Time-bound: action “%(action)s” has no due date"),
     "t_action_after_end": _("Time-bound: action “%(action)s” is due after the end date"),
@@ -139,8 +147,17 @@ class ActionInput:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """The school's focus from its baseline: the ids of the agreed key elements and of their criteria."""
+
+    elements: frozenset[int] = frozenset()
+    criteria: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class GoalInput:
-    """One goal as the check sees it. `elements` and `criteria` are the ids of the linked key elements/criteria."""
+    """One goal as the check sees it. `elements` and `criteria` are the ids of the linked key elements/criteria;
+    `focus` is the school's focus (None while none is agreed: then any key element fits)."""
 
     id: int | None = None
     title: str = ""
@@ -165,6 +182,7 @@ class GoalInput:
     criteria: tuple[int, ...] = ()
     milestones: tuple[MilestoneInput, ...] = ()
     actions: tuple[ActionInput, ...] = ()
+    focus: Focus | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +208,7 @@ class Finding:
     @property
     def hint(self) -> str:
         """The concrete hint, in the active language (dates formatted for it)."""
-        values = {k: date_format(v, "SHORT_DATE_FORMAT") if isinstance(v, dt.date) else v for k, v in self.params}
+        values = {k: date_format(v, HINT_DATE_FORMAT) if isinstance(v, dt.date) else v for k, v in self.params}
         text = str(HINTS[self.code])
         return text % values if values else text
 
@@ -290,7 +308,7 @@ def _given(value: Number | None) -> bool:
 
 
 def _milestone_label(milestone: MilestoneInput) -> str:
-    date = date_format(milestone.date, "SHORT_DATE_FORMAT") if milestone.date else ""
+    date = date_format(milestone.date, HINT_DATE_FORMAT) if milestone.date else ""
     description = milestone.description.strip()
     return f"{description} ({date})" if description and date else description or date
 
@@ -327,6 +345,11 @@ def _acceptable(goal: GoalInput) -> list[Finding]:
     found = []
     if not goal.elements and not goal.criteria:
         found.append(_hard("A", "a_no_link", "elements"))
+    elif goal.focus is not None:
+        outside_elements = set(goal.elements) - goal.focus.elements
+        outside_criteria = set(goal.criteria) - goal.focus.criteria
+        if outside_elements or outside_criteria:
+            found.append(_soft("A", "a_outside_focus", "elements" if outside_elements else "criteria"))
     if _blank(goal.fit):
         found.append(_soft("A", "a_no_fit", "fit"))
     return found
@@ -382,7 +405,10 @@ def _time_bound(goal: GoalInput, edition: Period) -> list[Finding]:
                 _hard("T", "t_milestone_after_end", "milestones", milestone.id, milestone=_milestone_label(milestone))
             )
     if not goal.milestones:
-        found.append(_soft("T", "t_no_milestones", "milestones"))
+        if any(action.due is not None for action in goal.actions):
+            found.append(_soft("T", "t_no_milestones", "milestones"))
+        else:
+            found.append(_hard("T", "t_no_dated_step", "milestones"))
     for action in goal.actions:
         if action.due is None:
             found.append(_soft("T", "t_action_no_due", "actions", action.id, action=action.title))

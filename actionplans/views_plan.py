@@ -7,92 +7,65 @@ user may not make on a plan they can see answers 403 (actionplans/permissions.py
 Editing in place: every editable piece of the page lives in a *slot*, an element with a stable id that holds either
 the piece as it reads or its form. A form posts with htmx and replaces its slot with the answer: the saved piece, or
 the form again with the errors (400), with what someone else changed meanwhile (409, a stale save: nothing typed is
-lost and the form carries the new version), or with the reason it is locked (403). static/js/measurement.js lets htmx
-swap those 4xx answers inside `[data-swap-errors]`. A save also sends, out of band, the goal's SMART check and the
-plan's status line. Without JavaScript the same URLs answer with the whole plan page, the form open in its slot.
+lost and the form carries the new version), or with the reason it is locked (403). A remove button that is refused
+answers its goal card or item with the reason in the same way. static/js/stempact.js lets htmx swap those 4xx
+answers inside `[data-swap-errors]`. A save also sends, out of band, the goal's SMART check and the plan's status
+line. Without JavaScript the same URLs answer with the whole plan page, the form open in its slot.
+
+A form sends the services only the fields the person changed since the version their page showed
+(forms_base.ChangedFieldsForm): saving a goal never undoes what a colleague changed in another field meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baseline.models import Criterion, KeyElement
 from matching.models import Match
 from matching.permissions import matches_visible_to
-from partners.models import Edition, StemProject
+from partners.models import Edition
 
 from . import permissions, selectors, services, smart
-from .forms_plan import ActionForm, GoalForm, MilestoneForm, RemoveForm, VersionedForm, goal_initial
-from .models import (
-    Action,
-    ActionPlan,
-    CoolStep,
-    Goal,
-    Grade,
-    Milestone,
-    Signature,
-    TeamMember,
-    Track,
+from .changes import ChangeDescriber, ChangeRow, describe_changes
+from .forms_plan import (
+    ActionForm,
+    GoalForm,
+    MilestoneForm,
+    RemoveForm,
+    VersionedForm,
+    goal_initial,
+    item_initial,
+)
+from .models import Action, ActionPlan, Goal, Milestone
+from .views_common import (
+    add_errors,
+    error_text,
+    is_locked_error,
+    plain_plan_or_404,
+    plan_frame,
+    plan_page_or_404,
+    request_user,
 )
 
 if TYPE_CHECKING:
     from partners.models import User
 
 HISTORY_PAGE_SIZE = 50
-
-#: The other sections of a plan (built in urls_submit.py), linked from the plan page when their URL exists.
-SECTIONS: tuple[tuple[str, Any], ...] = (
-    ("actionplans:plan-contributions", gettext_lazy("Mentor company's contribution")),
-    ("actionplans:plan-project", gettext_lazy("Integrated STEM project (COOL)")),
-    ("actionplans:plan-submit", gettext_lazy("Sign and submit")),
-    ("actionplans:plan-comments", gettext_lazy("Comments")),
-)
-
-#: How the history and a stale save name the kind of item a change is about.
-TARGET_LABELS: dict[str, Any] = {
-    "plan": gettext_lazy("Action plan"),
-    "goal": gettext_lazy("Goal"),
-    "milestone": gettext_lazy("Milestone"),
-    "action": gettext_lazy("Action"),
-    "team_member": gettext_lazy("Teacher Design Team member"),
-    "cool_step": gettext_lazy("COOL step"),
-    "signature": gettext_lazy("Signature"),
-}
-
-#: Fields whose history values are choice values, shown with their label.
-CHOICE_LABELS: dict[tuple[str, str], Any] = {
-    ("goal", "grades"): Grade,
-    ("goal", "tracks"): Track,
-    ("action", "status"): Action.Status,
-    ("cool_step", "status"): CoolStep.Status,
-    ("team_member", "kind"): TeamMember.Kind,
-    ("signature", "side"): Signature.Side,
-}
-DATE_FIELDS = {"start", "end", "date", "due", "extension_until"}
-DECIMAL_FIELDS = {"baseline_value", "target_value", "budget"}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _plan_url(plan: ActionPlan | int, anchor: str = "") -> str:
@@ -101,149 +74,12 @@ def _plan_url(plan: ActionPlan | int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-# --------------------------------------------------------------------------- small selectors
-
-
-def _goals_for_check() -> Prefetch:
-    """The goals with what the SMART check reads (links, milestones, actions), for many plans at once."""
-    return Prefetch(
-        "goals",
-        queryset=Goal.objects.order_by("order", "id").prefetch_related(
-            "elements",
-            "criteria",
-            Prefetch("milestones", queryset=Milestone.objects.order_by("date", "id")),
-            Prefetch("actions", queryset=Action.objects.order_by("due", "id")),
-        ),
-    )
-
-
-def plans_with_checks(plans: QuerySet[ActionPlan]) -> list[tuple[ActionPlan, smart.PlanCheck]]:
-    """Each plan with its SMART check, in a constant number of queries however many plans and goals."""
-    loaded = plans.prefetch_related(_goals_for_check())
-    return [(plan, selectors.plan_check(plan)) for plan in loaded]
-
-
-def _plan_detail(request: HttpRequest, pk: int) -> ActionPlan:
-    """The plan with everything the page shows (constant queries), or 404 outside the user's scope."""
-    try:
-        return selectors.plan_page_for(user=_user(request), plan_id=pk)
-    except ActionPlan.DoesNotExist:
-        raise Http404 from None
-
-
-def _plain_plan(request: HttpRequest, pk: int) -> ActionPlan:
-    """The plan without its goals, for writes and the history; 404 outside the user's scope."""
-    return get_object_or_404(
-        ActionPlan.objects.visible_to(_user(request)).select_related(
-            "participation__school__region", "participation__edition", "match__company"
-        ),
-        pk=pk,
-    )
-
-
-# --------------------------------------------------------------------------- describing changes
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    """One recorded change, readable: which item, which field, before and after, by whom and when."""
-
-    subject: str
-    field: str
-    old: str
-    new: str
-    by: str = ""
-    at: dt.datetime | None = None
-
-
-class ChangeDescriber:
-    """Turns the `changes` of history events and stale saves into rows people can read (at most 3 queries, only
-    when changes name key elements, criteria or STEM projects)."""
-
-    def __init__(self, changes: Iterable[dict[str, Any]]) -> None:
-        wanted: dict[str, set[int]] = {"elements": set(), "criteria": set(), "stem_projects": set()}
-        for change in changes:
-            name = change.get("field")
-            if name in wanted:
-                for value in (change.get("old"), change.get("new")):
-                    wanted[name].update(v for v in value or [] if isinstance(v, int))
-        self.names: dict[str, dict[int, str]] = {
-            "elements": {e.pk: str(e) for e in KeyElement.objects.filter(pk__in=wanted["elements"])}
-            if wanted["elements"]
-            else {},
-            "criteria": {c.pk: str(c) for c in Criterion.objects.filter(pk__in=wanted["criteria"])}
-            if wanted["criteria"]
-            else {},
-            "stem_projects": {p.pk: str(p) for p in StemProject.objects.filter(pk__in=wanted["stem_projects"])}
-            if wanted["stem_projects"]
-            else {},
-        }
-
-    def rows(self, changes: Iterable[dict[str, Any]]) -> list[ChangeRow]:
-        return [self.row(change) for change in changes]
-
-    def row(self, change: dict[str, Any]) -> ChangeRow:
-        target = change.get("target", "")
-        name = change.get("field", "")
-        at = change.get("at")
-        return ChangeRow(
-            subject=self.subject(change),
-            field=self.field(target, name),
-            old=self.value(target, name, change.get("old")),
-            new=self.value(target, name, change.get("new")),
-            by=change.get("by", ""),
-            at=dt.datetime.fromisoformat(at) if isinstance(at, str) else None,
-        )
-
-    @staticmethod
-    def subject(change: dict[str, Any]) -> str:
-        target = change.get("target", "")
-        kind = str(TARGET_LABELS.get(target, target))
-        if target == "signature" and change.get("side") in Signature.Side.values:
-            return f"{kind} ({Signature.Side(change['side']).label})"
-        label = change.get("label") or ""
-        if target == "plan":
-            return kind
-        return f"{kind} “{label}”" if label else kind
-
-    @staticmethod
-    def field(target: str, name: str) -> str:
-        if name == "added":
-            return _("added")
-        if name == "removed":
-            return _("removed")
-        label = str(selectors.field_label(target, name))
-        return label[:1].upper() + label[1:]
-
-    def value(self, target: str, name: str, value: Any) -> str:
-        if value is None or value == "" or value == []:
-            return "—"
-        if name in self.names and isinstance(value, list):
-            return ", ".join(self.names[name].get(v, "?") for v in value)
-        choices = CHOICE_LABELS.get((target, name))
-        if choices is not None:
-            labels = dict(choices.choices)
-            values = value if isinstance(value, list) else [value]
-            return ", ".join(str(labels.get(v, v)) for v in values)
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if name in DATE_FIELDS and isinstance(value, str):
-            try:
-                return date_format(dt.date.fromisoformat(value), "j F Y")
-            except ValueError:
-                return value
-        if name in DECIMAL_FIELDS and isinstance(value, str):
-            try:
-                number = Decimal(value)
-            except InvalidOperation:
-                return value
-            return number_format(number, 0 if number == number.to_integral_value() else 2)
-        return str(value)
+# --------------------------------------------------------------------------- refusals
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """A refused stale save or removal: the service's message, what the others changed, and the version the form
+    """A refused save or removal: the reason, what the others changed (a stale write), and the version the form
     now carries."""
 
     message: str
@@ -253,8 +89,19 @@ class Conflict:
 
 
 def _conflict(stale: services.StalePlan, *, gone: bool = False) -> Conflict:
-    rows = ChangeDescriber(stale.changes).rows(stale.changes)
-    return Conflict(" ".join(stale.messages), rows, stale.current_version, gone)
+    return Conflict(" ".join(stale.messages), describe_changes(stale.changes), stale.current_version, gone)
+
+
+def _locked_message() -> str:
+    return _("This action plan is submitted and locked. Nothing was saved.")
+
+
+def _locked_removal_message() -> str:
+    return _("This action plan is submitted and locked. Nothing was removed.")
+
+
+def _out_of_date_message() -> str:
+    return _("The page was out of date. Reload it and try again.")
 
 
 # --------------------------------------------------------------------------- the page's pieces
@@ -337,31 +184,6 @@ def _row(rows: list[ItemRow], item_id: int) -> ItemRow:
     return row
 
 
-@dataclass(frozen=True)
-class SectionLink:
-    label: str
-    url: str
-    name: str
-
-
-def _section_links(plan: ActionPlan) -> list[SectionLink]:
-    """The plan's other sections whose pages exist (they are built beside this module)."""
-    links = []
-    for name, label in SECTIONS:
-        url = _url_or_empty(name, plan.pk)
-        if url:
-            links.append(SectionLink(str(label), url, name.split(":")[1]))
-    return links
-
-
-def _url_or_empty(name: str, pk: int) -> str:
-    """The URL of a page built beside this module, or "" while it does not exist."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _deadline(plan: ActionPlan) -> dict[str, Any]:
     today = timezone.localdate()
     return {
@@ -372,50 +194,19 @@ def _deadline(plan: ActionPlan) -> dict[str, Any]:
 
 
 def _base_context(request: HttpRequest, plan: ActionPlan) -> dict[str, Any]:
-    """What every piece of the plan page needs: the plan, whether this person edits it, the check summary."""
+    """What every piece of the plan page needs: the plan, whether this person edits it, the check summary and the
+    status line (signatures, who changed the plan last)."""
     return {
         "plan": plan,
-        "can_edit": permissions.can_edit_plan(_user(request), plan),
+        "can_edit": permissions.can_edit_plan(request_user(request), plan),
         "version": plan.version,
         "plan_check": selectors.plan_check(plan),
         "signature_count": len(plan.signatures.all()),
+        "last_event": selectors.last_event(plan),
     }
 
 
 # --------------------------------------------------------------------------- the list
-
-
-@dataclass
-class MemberRow:
-    """A school or company member's view of one active match: its plan (if started) and its SMART check."""
-
-    match: Match
-    plan: ActionPlan | None = None
-    check: smart.PlanCheck | None = None
-
-
-def member_plan_rows(user: User, edition: Edition | None) -> list[MemberRow]:
-    """The active matches of the user's schools and companies in the edition, with their plans (3 queries + goals)."""
-    if edition is None or not (user.school_ids or user.company_ids):
-        return []
-    matches = list(
-        Match.objects.filter(status=Match.Status.ACTIVE, participation__edition=edition, company__isnull=False)
-        .filter(Q(participation__school_id__in=user.school_ids) | Q(company_id__in=user.company_ids))
-        .select_related("participation__school", "participation__edition", "company")
-        .order_by("participation__school__name")
-    )
-    if not matches:
-        return []
-    rows = [MemberRow(m) for m in matches]
-    plans = ActionPlan.objects.filter(participation_id__in=[m.participation_id for m in matches]).select_related(
-        "participation__edition"
-    )
-    by_participation = {plan.participation_id: (plan, check) for plan, check in plans_with_checks(plans)}
-    for row in rows:
-        found = by_participation.get(row.match.participation_id)
-        if found and found[0].match_id == row.match.pk:
-            row.plan, row.check = found
-    return rows
 
 
 @login_required
@@ -423,7 +214,7 @@ def member_plan_rows(user: User, edition: Edition | None) -> list[MemberRow]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Coordinators, advisers (their region) and jurors (submitted plans): the edition's plans in a table.
     School and company members: their plan, a button to start it within an active match, or what comes first."""
-    user = _user(request)
+    user = request_user(request)
     lists = permissions.can_list_plans(user)
     member = bool(user.school_ids or user.company_ids)
     if not lists and not member:
@@ -432,7 +223,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("editie")
     edition = next((e for e in editions if e.slug == chosen), None) or Edition.objects.current()
 
-    member_rows = member_plan_rows(user, edition) if member else []
+    member_rows = selectors.member_plan_rows(user=user, edition=edition) if member else []
     if not lists and len(member_rows) == 1 and member_rows[0].plan is not None:
         return redirect(_plan_url(member_rows[0].plan))
 
@@ -445,7 +236,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     }
     if lists and edition is not None:
         plans = selectors.plans_for(user=user, edition=edition).order_by("participation__school__name")
-        context["rows"] = plans_with_checks(plans)
+        context["rows"] = selectors.plans_with_checks(plans)
         if user.is_coordinator or user.adviser_region_ids:
             context["without_plan"] = _matches_without_plan(user, edition)
     if member and not member_rows:
@@ -474,7 +265,7 @@ def _matches_without_plan(user: User, edition: Edition) -> list[Match]:
 @require_POST
 def plan_start(request: HttpRequest, match_id: int) -> HttpResponse:
     """Open the plan of an active match, creating it (with its COOL steps) on first use."""
-    user = _user(request)
+    user = request_user(request)
     match = get_object_or_404(
         matches_visible_to(user).select_related("participation__school", "participation__edition", "company"),
         pk=match_id,
@@ -484,7 +275,7 @@ def plan_start(request: HttpRequest, match_id: int) -> HttpResponse:
     try:
         plan = services.plan_get_or_create(match=match, by=user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("actionplans:plan-list")
     return redirect(_plan_url(plan))
 
@@ -498,11 +289,12 @@ def _plan_page(
     *,
     open_slot: Callable[[ActionPlan, list[GoalCard], dict[str, Any]], None] | None = None,
     status: int = 200,
+    error: str = "",
 ) -> HttpResponse:
-    """The plan page; `open_slot` puts an open form into its place (the page without JavaScript)."""
-    plan = _plan_detail(request, pk)
-    user = _user(request)
-    context = _base_context(request, plan)
+    """The plan page; `open_slot` puts an open form into its place (the page without JavaScript); `error` says
+    above the goals why a write was refused."""
+    plan = plan_page_or_404(request, pk)
+    context = plan_frame(request, plan, "goals") | _base_context(request, plan)
     cards = _cards(plan, context["plan_check"])
     if open_slot is not None:
         open_slot(plan, cards, context)
@@ -511,14 +303,10 @@ def _plan_page(
     context |= {
         "cards": cards,
         "deadline": _deadline(plan),
-        "sections": _section_links(plan),
         "attendance": attendance,
         "school_sessions": school_sessions,
         "company_sessions": company_sessions,
-        "can_view_history": permissions.can_view_history(user, plan),
-        "can_comment": permissions.can_comment_plan(user, plan),
-        "comments_url": _url_or_empty("actionplans:plan-comments", plan.pk),
-        "pdf_available": bool(_url_or_empty("reports:action-plan-report-request", plan.pk)),
+        "error": error,
     }
     return render(request, "actionplans/plan_detail.html", context, status=status)
 
@@ -533,54 +321,41 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Who changed what in the plan, newest first (not for jurors)."""
-    plan = _plain_plan(request, pk)
-    if not permissions.can_view_history(_user(request), plan):
+    plan = plain_plan_or_404(request, pk)
+    if not permissions.can_view_history(request_user(request), plan):
         raise PermissionDenied
     page = Paginator(plan.events.select_related("by").order_by("-at", "-id"), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     events = list(page.object_list)
     describe = ChangeDescriber(change for event in events for change in event.changes)
-    return render(
-        request,
-        "actionplans/plan_history.html",
-        {
-            "plan": plan,
-            "page": page,
-            "items": [(event, describe.rows(event.changes)) for event in events],
-        },
-    )
+    context = plan_frame(request, plan, "history")
+    context |= {"page": page, "items": [(event, describe.rows(event.changes)) for event in events]}
+    return render(request, "actionplans/plan_history.html", context)
 
 
 # --------------------------------------------------------------------------- answering a write
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError into the form: beside the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _is_locked_error(error: ValidationError) -> bool:
-    return not hasattr(error, "error_dict") and any(e.code == "locked" for e in error.error_list)
-
-
-def _locked_message() -> str:
-    return _("This action plan is submitted and locked. Nothing was saved.")
 
 
 def _fragment(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, f"actionplans/{template}", context, status=status)
 
 
-def _refuse_write(request: HttpRequest, plan: ActionPlan) -> None:
-    """403 for a person who may not write this plan. (A side of a plan that was submitted meanwhile gets its form
-    back with the reason; the callers handle that before calling this.)"""
-    if not permissions.can_edit_plan(_user(request), plan):
+def _refused_opening(
+    request: HttpRequest, plan: ActionPlan, piece: Callable[[str], HttpResponse]
+) -> HttpResponse | None:
+    """Opening (or cancelling) a form of the plan: None when this person may write it. A side of a plan that was
+    submitted meanwhile gets `piece(reason)`, the piece as it reads with the reason (403; without JavaScript the plan
+    page with the reason); anyone else a 403."""
+    user = request_user(request)
+    if permissions.can_edit_plan(user, plan):
+        return None
+    if not (plan.is_locked and permissions.plan_sides(user, plan)):
         raise PermissionDenied
+    reason = _("The action plan is submitted and locked: nobody can change it any more. A coordinator can reopen it.")
+    if not request.htmx:
+        return _plan_page(request, plan.pk, status=403, error=reason)
+    return piece(reason)
 
 
 def _answer_form(
@@ -610,7 +385,7 @@ def _refused_form(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """A side of the plan saving after it was submitted: the form back with the reason (403); others: 403."""
-    user = _user(request)
+    user = request_user(request)
     if not (plan.is_locked and permissions.plan_sides(user, plan)):
         raise PermissionDenied
     slot.form.is_valid()
@@ -620,11 +395,86 @@ def _refused_form(
 
 def _oob_context(request: HttpRequest, pk: int, goal_id: int | None) -> tuple[ActionPlan, dict[str, Any]]:
     """The plan as it is now, for the answer to a save: base context plus the card of the goal written to."""
-    plan = _plan_detail(request, pk)
+    plan = plan_page_or_404(request, pk)
     context = _base_context(request, plan)
     if goal_id is not None:
         context["card"] = next((c for c in _cards(plan, context["plan_check"]) if c.goal.pk == goal_id), None)
     return plan, context
+
+
+# --------------------------------------------------------------------------- removing
+
+
+def _removal_refused(
+    request: HttpRequest,
+    pk: int,
+    goal_id: int | None,
+    conflict: Conflict,
+    kind: ItemKind | None = None,
+    item_id: int | None = None,
+    *,
+    status: int = 409,
+) -> HttpResponse:
+    """A refused removal: someone changed or removed the item meanwhile (409), the plan was submitted meanwhile
+    (403), or the request named no valid version (400). With htmx: the goal card or the item as it is now, with the
+    reason (and who changed what) in it. Without: the plan page with the reason."""
+    if not request.htmx:
+        if status == 409:
+            messages.error(request, conflict.message)
+            return redirect(_plan_url(pk))
+        return _plan_page(request, pk, status=status, error=conflict.message)
+    _plan, context = _oob_context(request, pk, goal_id)
+    context["conflict"] = conflict
+    card: GoalCard | None = context.get("card")
+    if card is None:
+        return _fragment(request, "_goal_gone.html", context, status=status)
+    if kind is None:
+        card.conflict = conflict
+        return _fragment(request, "_goal.html", context, status=status)
+    row = next((r for r in kind.rows(card) if r.item.pk == item_id), None)
+    if row is None:
+        return _fragment(request, "_goal_gone.html", context, status=status)
+    row.conflict = conflict
+    context["row"] = row
+    return _fragment(request, f"_{kind.name}.html", context, status=status)
+
+
+def _remove(
+    request: HttpRequest,
+    pk: int,
+    *,
+    key: str,
+    target: Callable[[ActionPlan], tuple[int | None, Callable[[int], object]]],
+    kind: ItemKind | None = None,
+    item_id: int | None = None,
+) -> tuple[HttpResponse | None, int | None]:
+    """Check and carry out a removal. `target(plan)` gives the goal the item belongs to and the call that removes
+    it with a version. Answers (the refusal or None when it went through, the goal). Only the sides of the plan
+    remove; a side whose plan was submitted meanwhile gets the goal or item back with the reason, others a 403."""
+    plan = plain_plan_or_404(request, pk)
+    user = request_user(request)
+    goal_id, remove = target(plan)
+
+    def refused(message: str, status: int) -> HttpResponse:
+        conflict = Conflict(message, [], plan.version)
+        return _removal_refused(request, pk, goal_id, conflict, kind, item_id, status=status)
+
+    if not permissions.can_edit_plan(user, plan):
+        if plan.is_locked and permissions.plan_sides(user, plan):
+            return refused(_locked_removal_message(), 403), goal_id
+        raise PermissionDenied
+    form = RemoveForm(request.POST, version=plan.version, key=key)
+    if not form.is_valid():
+        return refused(_out_of_date_message(), 400), goal_id
+    try:
+        remove(form.cleaned_data["version"])
+    except services.StalePlan as stale:
+        return _removal_refused(request, pk, goal_id, _conflict(stale), kind, item_id), goal_id
+    except ValidationError as error:
+        if is_locked_error(error):
+            return refused(_locked_removal_message(), 403), goal_id
+        return refused(error_text(error), 400), goal_id
+    return None, goal_id
 
 
 # --------------------------------------------------------------------------- goals
@@ -637,6 +487,22 @@ def _linkable(plan: ActionPlan) -> list[KeyElement]:
 def _period(plan: ActionPlan) -> tuple[dt.date, dt.date]:
     """The edition's school year: a goal's dates lie inside it (the SMART check flags them otherwise)."""
     return plan.edition.starts_on, plan.edition.ends_on
+
+
+def _goal_form(
+    plan: ActionPlan, key: str, goal: Goal | None, *, version: int, data: Any = None, initial: Any = None
+) -> GoalForm:
+    """The form of a new goal or of `goal` (loaded with its links, which stay choosable outside the focus)."""
+    return GoalForm(
+        data,
+        initial=initial,
+        version=version,
+        key=key,
+        elements=_linkable(plan),
+        period=_period(plan),
+        linked_elements=list(goal.elements.all()) if goal else (),
+        linked_criteria=list(goal.criteria.all()) if goal else (),
+    )
 
 
 def _goal_new_slot(plan: ActionPlan, form: GoalForm, conflict: Conflict | None = None) -> FormSlot:
@@ -665,21 +531,27 @@ def _place_goal(goal_id: int) -> Callable[[list[GoalCard], dict[str, Any], FormS
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plain_plan(request, pk)
-    user = _user(request)
+    plan = plain_plan_or_404(request, pk)
+    user = request_user(request)
     if request.method == "GET":
-        _refuse_write(request, plan)
+        refused = _refused_opening(
+            request,
+            plan,
+            lambda reason: _fragment(request, "_goal_new.html", {"plan": plan, "refusal": reason}, status=403),
+        )
+        if refused is not None:
+            return refused
         if request.GET.get("annuleren"):
             return (
                 _fragment(request, "_goal_new.html", {"plan": plan, "can_edit": True})
                 if request.htmx
                 else redirect(_plan_url(plan))
             )
-        form = GoalForm(version=plan.version, key="goal-new", elements=_linkable(plan), period=_period(plan))
+        form = _goal_form(plan, "goal-new", None, version=plan.version)
         slot = _goal_new_slot(plan, form)
         return _answer_form(request, plan, slot, template="_goal_form.html", place=_place_goal_new, status=200)
 
-    form = GoalForm(request.POST, version=plan.version, key="goal-new", elements=_linkable(plan), period=_period(plan))
+    form = _goal_form(plan, "goal-new", None, version=plan.version, data=request.POST)
     slot = _goal_new_slot(plan, form)
     answer = {"template": "_goal_form.html", "place": _place_goal_new}
     if not permissions.can_edit_plan(user, plan):
@@ -689,9 +561,9 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         goal = services.goal_add(plan=plan, by=user, data=form.to_input())
     except ValidationError as error:
-        if _is_locked_error(error):
+        if is_locked_error(error):
             return _refused_form(request, plan, slot, **answer)
-        _add_errors(form, error)
+        add_errors(form, error)
         return _answer_form(request, plan, slot, status=400, **answer)
     if not request.htmx:
         messages.success(request, _("Goal added. The SMART check below shows what is still missing."))
@@ -701,7 +573,9 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _goal_in_plan(plan: ActionPlan, goal_id: int) -> Goal | None:
-    return Goal.objects.filter(pk=goal_id, plan=plan).first()
+    """The goal with its links (what its form shows and compares), if it is (still) in the plan."""
+    links = ("elements", Prefetch("criteria", queryset=Criterion.objects.select_related("element")))
+    return Goal.objects.filter(pk=goal_id, plan=plan).prefetch_related(*links).first()
 
 
 def _stub_goal(plan: ActionPlan, goal_id: int) -> Goal:
@@ -714,54 +588,70 @@ def _stub_goal(plan: ActionPlan, goal_id: int) -> Goal:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
+    key = f"goal-{goal_id}"
     if request.method == "GET":
-        plan = _plan_detail(request, pk)
-        _refuse_write(request, plan)
+        plan = plan_page_or_404(request, pk)
         card = _card(plan, goal_id)
+        refused = _refused_opening(
+            request,
+            plan,
+            lambda reason: _fragment(
+                request, "_goal_main.html", {**_base_context(request, plan), "card": card, "refusal": reason}, 403
+            ),
+        )
+        if refused is not None:
+            return refused
         if request.GET.get("annuleren"):
             if not request.htmx:
                 return redirect(_plan_url(plan, f"goal-{goal_id}"))
             return _fragment(request, "_goal_main.html", {**_base_context(request, plan), "card": card})
-        form = GoalForm(
-            initial=goal_initial(card.goal),
-            version=plan.version,
-            key=f"goal-{goal_id}",
-            elements=_linkable(plan),
-            period=_period(plan),
-        )
+        form = _goal_form(plan, key, card.goal, version=plan.version, initial=goal_initial(card.goal))
         slot = _goal_slot(plan, goal_id, form, check=card.check)
         return _answer_form(request, plan, slot, template="_goal_form.html", place=_place_goal(goal_id), status=200)
 
-    plan = _plain_plan(request, pk)
-    elements = _linkable(plan)
-    form = GoalForm(request.POST, version=plan.version, key=f"goal-{goal_id}", elements=elements, period=_period(plan))
+    plan = plain_plan_or_404(request, pk)
+    goal = _goal_in_plan(plan, goal_id)
+    form = _goal_form(plan, key, goal, version=plan.version, data=request.POST)
     slot = _goal_slot(plan, goal_id, form)
     answer = {"template": "_goal_form.html", "place": _place_goal(goal_id)}
     if not permissions.can_edit_plan(user, plan):
         return _refused_form(request, plan, slot, **answer)
     if not form.is_valid():
         return _answer_form(request, plan, slot, status=400, **answer)
-    goal = _goal_in_plan(plan, goal_id) or _stub_goal(plan, goal_id)
+    version = form.cleaned_data["version"]
+    current = goal_initial(goal) if goal is not None else None
+    touched = (
+        form.touched(plan, target="goal", pk=goal_id, current=current)
+        if current is not None
+        else list(form.field_names)  # removed meanwhile: the service says by whom
+    )
     try:
-        services.goal_update(goal=goal, by=user, version=form.cleaned_data["version"], data=form.to_input())
+        if touched:
+            services.goal_update(
+                goal=goal or _stub_goal(plan, goal_id), by=user, version=version, data=form.service_data(touched)
+            )
     except services.StalePlan as stale:
-        data = request.POST.copy()
-        data["version"] = str(stale.current_version)
-        again = GoalForm(
-            data, version=stale.current_version, key=f"goal-{goal_id}", elements=elements, period=_period(plan)
-        )
+        gone = current is None or not Goal.objects.filter(pk=goal_id, plan=plan).exists()
+        if gone or current is None:
+            data = request.POST.copy()
+            data["version"] = str(stale.current_version)
+        else:
+            data = form.rebased_data(current, touched, stale.current_version)
+        again = _goal_form(plan, key, goal, version=stale.current_version, data=data)
         again.is_valid()
-        gone = not Goal.objects.filter(pk=goal_id, plan=plan).exists()
         slot = _goal_slot(plan, goal_id, again, conflict=_conflict(stale, gone=gone))
         return _answer_form(request, plan, slot, status=409, **answer)
     except ValidationError as error:
-        if _is_locked_error(error):
+        if is_locked_error(error):
             return _refused_form(request, plan, slot, **answer)
-        _add_errors(form, error)
+        add_errors(form, error)
         return _answer_form(request, plan, slot, status=400, **answer)
     if not request.htmx:
-        messages.success(request, _("Goal saved."))
+        if touched:
+            messages.success(request, _("Goal saved."))
+        else:
+            messages.info(request, _("Nothing to save: nothing was changed."))
         return redirect(_plan_url(plan, f"goal-{goal_id}"))
     _plan, context = _oob_context(request, pk, goal_id)
     return _fragment(request, "_goal_saved.html", context)
@@ -770,54 +660,20 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_remove(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
-    plan = _plain_plan(request, pk)
-    user = _user(request)
-    if not permissions.can_edit_plan(user, plan):
-        raise PermissionDenied
-    form = RemoveForm(request.POST, version=plan.version, key=f"goal-{goal_id}-remove")
-    if not form.is_valid():
-        return HttpResponse(_("The page was out of date. Reload it and try again."), status=400)
-    goal = _goal_in_plan(plan, goal_id) or _stub_goal(plan, goal_id)
-    try:
-        services.goal_remove(goal=goal, by=user, version=form.cleaned_data["version"])
-    except services.StalePlan as stale:
-        return _removal_refused(request, pk, goal_id, _conflict(stale))
-    except ValidationError as error:
-        raise PermissionDenied(" ".join(error.messages)) from error
+    user = request_user(request)
+
+    def target(plan: ActionPlan) -> tuple[int | None, Callable[[int], object]]:
+        goal = _goal_in_plan(plan, goal_id) or _stub_goal(plan, goal_id)
+        return goal_id, lambda version: services.goal_remove(goal=goal, by=user, version=version)
+
+    refused, _goal_id = _remove(request, pk, key=f"goal-{goal_id}-remove", target=target)
+    if refused is not None:
+        return refused
     if not request.htmx:
         messages.success(request, _("Goal removed."))
-        return redirect(_plan_url(plan))
+        return redirect(_plan_url(pk))
     _plan, context = _oob_context(request, pk, None)
     return _fragment(request, "_goal_removed.html", context)
-
-
-def _removal_refused(
-    request: HttpRequest,
-    pk: int,
-    goal_id: int | None,
-    conflict: Conflict,
-    kind: ItemKind | None = None,
-    item_id: int | None = None,
-) -> HttpResponse:
-    """A removal refused because someone changed the item meanwhile, or removed it already (409): the goal card or
-    the item as it is now, with who changed what. Without JavaScript: the plan page with the message."""
-    if not request.htmx:
-        messages.error(request, conflict.message)
-        return redirect(_plan_url(pk))
-    _plan, context = _oob_context(request, pk, goal_id)
-    context["conflict"] = conflict
-    card: GoalCard | None = context.get("card")
-    if card is None:
-        return _fragment(request, "_goal_gone.html", context, status=409)
-    if kind is None:
-        card.conflict = conflict
-        return _fragment(request, "_goal.html", context, status=409)
-    row = next((r for r in kind.rows(card) if r.item.pk == item_id), None)
-    if row is None:
-        return _fragment(request, "_goal_gone.html", context, status=409)
-    row.conflict = conflict
-    context["row"] = row
-    return _fragment(request, f"_{kind.name}.html", context, status=409)
 
 
 # --------------------------------------------------------------------------- milestones and actions
@@ -886,15 +742,21 @@ def _place_item(kind: ItemKind, item_id: int) -> Callable[[list[GoalCard], dict[
 
 
 def _item_add(request: HttpRequest, pk: int, goal_id: int, kind: ItemKind) -> HttpResponse:
-    plan = _plain_plan(request, pk)
-    user = _user(request)
+    plan = plain_plan_or_404(request, pk)
+    user = request_user(request)
     goal = _goal_in_plan(plan, goal_id)
     template = f"_{kind.name}_new.html"
     answer = {"template": template, "place": _place_new_item(kind, goal_id), "extra": {"goal_id": goal_id}}
     if request.method == "GET":
-        _refuse_write(request, plan)
         if goal is None:
             raise Http404
+        refused = _refused_opening(
+            request,
+            plan,
+            lambda reason: _fragment(request, template, {"plan": plan, "goal_id": goal_id, "refusal": reason}, 403),
+        )
+        if refused is not None:
+            return refused
         if request.GET.get("annuleren"):
             if not request.htmx:
                 return redirect(_plan_url(plan, f"goal-{goal_id}"))
@@ -914,9 +776,9 @@ def _item_add(request: HttpRequest, pk: int, goal_id: int, kind: ItemKind) -> Ht
         slot.conflict = _conflict(stale, gone=True)
         return _answer_form(request, plan, slot, status=409, **answer)
     except ValidationError as error:
-        if _is_locked_error(error):
+        if is_locked_error(error):
             return _refused_form(request, plan, slot, **answer)
-        _add_errors(form, error)
+        add_errors(form, error)
         return _answer_form(request, plan, slot, status=400, **answer)
     if not request.htmx:
         messages.success(request, _("Saved."))
@@ -937,34 +799,40 @@ def _stub_item(kind: ItemKind, plan: ActionPlan, item_id: int) -> Any:
 
 
 def _item_edit(request: HttpRequest, pk: int, item_id: int, kind: ItemKind) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     template = f"_{kind.name}.html"
+    key = f"{kind.name}-{item_id}"
     if request.method == "GET":
-        plan = _plan_detail(request, pk)
-        _refuse_write(request, plan)
+        plan = plan_page_or_404(request, pk)
         item = _item_in_plan(kind, plan, item_id)
         if item is None:
             raise Http404
         card = _card(plan, item.goal_id)
         row = _row(kind.rows(card), item_id)
         context = {**_base_context(request, plan), "card": card, "row": row}
+
+        def locked(reason: str) -> HttpResponse:
+            row.conflict = Conflict(reason, [], plan.version)
+            return _fragment(request, template, context, status=403)
+
+        refused = _refused_opening(request, plan, locked)
+        if refused is not None:
+            return refused
         if request.GET.get("annuleren"):
             if not request.htmx:
                 return redirect(_plan_url(plan, f"{kind.name}-{item_id}"))
             return _fragment(request, template, context)
-        initial = {name: getattr(item, name) for name in kind.form.base_fields if name != "version"}
-        row.slot = _item_slot(
-            kind, plan, item_id, kind.form(initial=initial, version=plan.version, key=f"{kind.name}-{item_id}")
-        )
+        form = kind.form(initial=item_initial(kind.form, item), version=plan.version, key=key)
+        row.slot = _item_slot(kind, plan, item_id, form)
         if request.htmx:
             return _fragment(request, template, context)
         return _plan_page(
             request, pk, open_slot=lambda _p, cards, ctx: _place_item(kind, item_id)(cards, ctx, row.slot)
         )
 
-    plan = _plain_plan(request, pk)
+    plan = plain_plan_or_404(request, pk)
     item = _item_in_plan(kind, plan, item_id)
-    form = kind.form(request.POST, version=plan.version, key=f"{kind.name}-{item_id}")
+    form = kind.form(request.POST, version=plan.version, key=key)
     slot = _item_slot(kind, plan, item_id, form)
     row = ItemRow(item or _stub_item(kind, plan, item_id), (), slot)
     answer = {"template": template, "place": _place_item(kind, item_id), "extra": {"row": row}}
@@ -972,48 +840,60 @@ def _item_edit(request: HttpRequest, pk: int, item_id: int, kind: ItemKind) -> H
         return _refused_form(request, plan, slot, **answer)
     if not form.is_valid():
         return _answer_form(request, plan, slot, status=400, **answer)
+    version = form.cleaned_data["version"]
+    current = item_initial(kind.form, item) if item is not None else None
+    touched = (
+        form.touched(plan, target=kind.name, pk=item_id, current=current)
+        if current is not None
+        else list(form.field_names)  # removed meanwhile: the service says by whom
+    )
     try:
-        saved = kind.update(item or row.item, user, form.cleaned_data["version"], form.to_input())
+        if touched:
+            kind.update(item or row.item, user, version, form.service_data(touched))
     except services.StalePlan as stale:
-        data = request.POST.copy()
-        data["version"] = str(stale.current_version)
-        again = kind.form(data, version=stale.current_version, key=f"{kind.name}-{item_id}")
+        gone = current is None or _item_in_plan(kind, plan, item_id) is None
+        if gone or current is None:
+            data = request.POST.copy()
+            data["version"] = str(stale.current_version)
+        else:
+            data = form.rebased_data(current, touched, stale.current_version)
+        again = kind.form(data, version=stale.current_version, key=key)
         again.is_valid()
-        gone = _item_in_plan(kind, plan, item_id) is None
         row.slot = _item_slot(kind, plan, item_id, again, conflict=_conflict(stale, gone=gone))
         return _answer_form(request, plan, row.slot, status=409, **answer)
     except ValidationError as error:
-        if _is_locked_error(error):
+        if is_locked_error(error):
             return _refused_form(request, plan, slot, **answer)
-        _add_errors(form, error)
+        add_errors(form, error)
         return _answer_form(request, plan, slot, status=400, **answer)
+    goal_id = item.goal_id if item is not None else None
     if not request.htmx:
-        messages.success(request, _("Saved."))
-        return redirect(_plan_url(plan, f"goal-{saved.goal_id}"))
-    _plan, context = _oob_context(request, pk, saved.goal_id)
+        if touched:
+            messages.success(request, _("Saved."))
+        else:
+            messages.info(request, _("Nothing to save: nothing was changed."))
+        return redirect(_plan_url(plan, f"goal-{goal_id}"))
+    _plan, context = _oob_context(request, pk, goal_id)
     context["row"] = _row(kind.rows(context["card"]), item_id)
     return _fragment(request, f"_{kind.name}_saved.html", context)
 
 
 def _item_remove(request: HttpRequest, pk: int, item_id: int, kind: ItemKind) -> HttpResponse:
-    plan = _plain_plan(request, pk)
-    user = _user(request)
-    if not permissions.can_edit_plan(user, plan):
-        raise PermissionDenied
-    form = RemoveForm(request.POST, version=plan.version, key=f"{kind.name}-{item_id}-remove")
-    if not form.is_valid():
-        return HttpResponse(_("The page was out of date. Reload it and try again."), status=400)
-    item = _item_in_plan(kind, plan, item_id)
-    goal_id = item.goal_id if item else None
-    try:
-        kind.remove(item or _stub_item(kind, plan, item_id), user, form.cleaned_data["version"])
-    except services.StalePlan as stale:
-        return _removal_refused(request, pk, goal_id, _conflict(stale), kind, item_id)
-    except ValidationError as error:
-        raise PermissionDenied(" ".join(error.messages)) from error
+    user = request_user(request)
+
+    def target(plan: ActionPlan) -> tuple[int | None, Callable[[int], object]]:
+        item = _item_in_plan(kind, plan, item_id)
+        removed = item or _stub_item(kind, plan, item_id)
+        return (item.goal_id if item else None), lambda version: kind.remove(removed, user, version)
+
+    refused, goal_id = _remove(
+        request, pk, key=f"{kind.name}-{item_id}-remove", target=target, kind=kind, item_id=item_id
+    )
+    if refused is not None:
+        return refused
     if not request.htmx:
         messages.success(request, _("Removed."))
-        return redirect(_plan_url(plan, f"goal-{goal_id}" if goal_id else ""))
+        return redirect(_plan_url(pk, f"goal-{goal_id}" if goal_id else ""))
     _plan, context = _oob_context(request, pk, goal_id)
     return _fragment(request, "_smart_oob.html", context)
 

@@ -4,12 +4,13 @@ the comments, and the engagement declaration with signing, submission, deadline 
 Access: a plan outside the user's scope answers 404 (fetched through `ActionPlan.objects.visible_to`); an action the
 user may not take on a plan they can see answers 403 (the predicates in actionplans/permissions.py). The services do
 the writing and check the state (locked, stale, deadline, SMART); these views show what they refuse next to the
-field it is about and keep what the person typed.
+field it is about and keep what the person typed. Signing, withdrawing a signature and submitting send the version of
+the page the person read: when the plan changed since, the page answers 409 with who changed what; a missing or
+garbled version answers 400 (never "the current one").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,13 +22,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners.models import Role, StemProject
+from partners.models import Role
 
 from . import permissions, selectors, services
+from .changes import ChangeRow, describe_changes
 from .forms_submit import (
     CONTRIBUTION_FIELDS,
     PROJECT_FIELDS,
@@ -36,13 +37,21 @@ from .forms_submit import (
     CoolStepForm,
     ExtensionForm,
     PlanPartForm,
+    PlanVersionForm,
     ProjectForm,
     ReopenForm,
     SignForm,
     TeamMemberForm,
-    values_at_version,
 )
 from .models import ActionPlan, Comment, CoolStep, Signature, TeamMember
+from .views_common import (
+    add_errors,
+    error_text,
+    plain_plan_or_404,
+    plan_detail_or_404,
+    plan_frame,
+    request_user,
+)
 
 if TYPE_CHECKING:
     from partners.models import User
@@ -53,109 +62,6 @@ SLUG_OF_SIDE: dict[str, str] = {side: slug for slug, side in SIDE_SLUGS.items()}
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _plan_or_404(request: HttpRequest, pk: int) -> ActionPlan:
-    """The plan with everything the pages read (constant queries), or 404 outside the user's scope."""
-    try:
-        return selectors.plan_detail_for(user=_user(request), plan_id=pk)
-    except ActionPlan.DoesNotExist:
-        raise Http404 from None
-
-
-def _plain_plan_or_404(request: HttpRequest, pk: int) -> ActionPlan:
-    """The plan with what the permission predicates read (one query), for comments; 404 outside the scope."""
-    plans = ActionPlan.objects.visible_to(_user(request)).select_related(
-        "participation__school__region", "participation__edition", "match__company"
-    )
-    return get_object_or_404(plans, pk=pk)
-
-
-def plan_url(plan: ActionPlan) -> str:
-    """The plan page (its goals, milestones and actions)."""
-    return plan.get_absolute_url()
-
-
-def _frame(request: HttpRequest, plan: ActionPlan, section: str) -> dict[str, Any]:
-    """What the header and tabs of every page here need."""
-    user = _user(request)
-    return {
-        "plan": plan,
-        "plan_url": plan_url(plan),
-        "section": section,
-        "can_edit": permissions.can_edit_plan(user, plan),
-        "can_comment": permissions.can_comment_plan(user, plan),
-        "can_list_plans": permissions.can_list_plans(user),
-    }
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    """One change someone else made, readable: which field of which item, before and after, by whom and when."""
-
-    field: str
-    subject: str
-    old: str
-    new: str
-    by: str
-    at: dt.datetime | None
-
-
-def describe_changes(changes: Iterable[Mapping[str, Any]]) -> list[ChangeRow]:
-    """The changes of a refused stale save (StalePlan.changes) as rows people can read (at most one query)."""
-    changes = list(changes)
-    projects: dict[int, str] = {}
-    if any(c.get("field") == "stem_projects" for c in changes):
-        projects = dict(StemProject.objects.values_list("pk", "name"))
-    labels = {**dict(CoolStep.Status.choices), **dict(TeamMember.Kind.choices)}
-
-    def value(name: str, raw: Any) -> str:
-        if raw is None or raw == "" or raw == []:
-            return "—"
-        if isinstance(raw, bool):
-            return _("Yes") if raw else _("No")
-        if name == "stem_projects":
-            return ", ".join(projects.get(pk, str(pk)) for pk in raw)
-        if name in ("status", "kind"):
-            return str(labels.get(raw, raw))
-        return str(raw)
-
-    rows = []
-    for change in changes:
-        name, target = change.get("field", ""), change.get("target", "")
-        if name in ("added", "removed"):
-            field = _("Added") if name == "added" else _("Removed")
-        else:
-            field = capfirst(selectors.field_label(target, name))
-        at = change.get("at")
-        rows.append(
-            ChangeRow(
-                field=str(field),
-                subject="" if target == "plan" else str(change.get("label", "")),
-                old=value(name, change.get("old")),
-                new=value(name, change.get("new")),
-                by=str(change.get("by", "")),
-                at=dt.datetime.fromisoformat(at) if isinstance(at, str) else None,
-            )
-        )
-    return rows
 
 
 def _plan_values(plan: ActionPlan, names: Iterable[str]) -> dict[str, Any]:
@@ -186,8 +92,7 @@ def _save_part(
     A stale save comes back with the current values plus this person's changes and the version they have now seen.
     """
     version = form.cleaned_data["version"]
-    started = form.started_from(current, values_at_version(plan, version, target, pk))
-    touched = form.changed_fields(started)
+    touched = form.touched(plan, target=target, pk=pk, current=current)
     if not touched:
         return []
     try:
@@ -195,9 +100,9 @@ def _save_part(
     except services.StalePlan as stale:
         again = type(form)(form.rebased_data(current, touched, stale.current_version), **_form_kwargs(form, plan))
         again.is_valid()
-        return Refused(again, describe_changes(stale.changes), 409, _error_text(stale))
+        return Refused(again, describe_changes(stale.changes), 409, error_text(stale))
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return Refused(form, None, 400)
     return touched
 
@@ -230,7 +135,7 @@ def _contributions_page(
     conflict_message: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = _frame(request, plan, "contributions")
+    context = plan_frame(request, plan, "contributions")
     if context["can_edit"]:
         form = form or ContributionsForm(plan=plan)
     context |= {
@@ -238,6 +143,7 @@ def _contributions_page(
         "conflict": conflict,
         "conflict_message": conflict_message,
         "readonly_groups": _readonly_groups(plan),
+        "goal_resources": selectors.goal_resources(plan),
     }
     return render(request, "actionplans/plan_contributions.html", context, status=status)
 
@@ -266,10 +172,10 @@ def _readonly_groups(plan: ActionPlan) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def plan_contributions(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor company's contribution, higher education, other STEM projects, iSTEM coaching, transferability."""
-    plan = _plan_or_404(request, pk)
+    plan = plan_detail_or_404(request, pk)
     if request.method == "GET":
         return _contributions_page(request, plan)
-    user = _user(request)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     form = ContributionsForm(request.POST, plan=plan)
     if not form.is_valid():
@@ -323,11 +229,12 @@ def _project_page(
     step_form: CoolStepForm | None = None,
     conflict: list[ChangeRow] | None = None,
     conflict_message: str = "",
+    error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The project page; the given bound forms (refused saves) replace the fresh ones of their item. A stale
     conflict shows inside the refused form (with "Save anyway"), or at the top when no form is involved."""
-    context = _frame(request, plan, "project")
+    context = plan_frame(request, plan, "project")
     can_edit = context["can_edit"]
     version = plan.version
     members = [
@@ -357,6 +264,7 @@ def _project_page(
         "conflict": conflict,
         "conflict_for": _conflict_place(project_form, member_form, step_form) if conflict is not None else "",
         "conflict_message": conflict_message,
+        "error": error,
         "open_member": member_form.member.pk if member_form is not None else None,
         "open_step": step_form.step.pk if step_form is not None else None,
     }
@@ -392,10 +300,10 @@ def _saved(request: HttpRequest, touched: list[str], text: str) -> None:
 def plan_project(request: HttpRequest, pk: int) -> HttpResponse:
     """The integrated STEM project following COOL voor iSTEM: theme and central challenge (POST), the Teacher Design
     Team and the six steps (their own POST endpoints)."""
-    plan = _plan_or_404(request, pk)
+    plan = plan_detail_or_404(request, pk)
     if request.method == "GET":
         return _project_page(request, plan)
-    user = _user(request)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     form = ProjectForm(request.POST, plan=plan)
     if not form.is_valid():
@@ -424,15 +332,15 @@ def plan_project(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     form = TeamMemberForm(request.POST, version=plan.version)
     if form.is_valid():
         try:
             member = services.team_member_add(plan=plan, by=user, data=form.service_data(form.field_names))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("%(name)s joined the Teacher Design Team.") % {"name": member.name})
             return redirect(_project_url(plan, "team"))
@@ -446,8 +354,8 @@ def _member_of(plan: ActionPlan, member_id: int) -> TeamMember | None:
 @login_required
 @require_POST
 def plan_team_edit(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     member = _member_of(plan, member_id)
     if member is None:
@@ -511,8 +419,8 @@ def _member_gone(request: HttpRequest, plan: ActionPlan, member_id: int) -> Http
 @login_required
 @require_POST
 def plan_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     member = _member_of(plan, member_id)
     if member is None:
@@ -520,19 +428,17 @@ def plan_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRespo
             raise Http404
         messages.info(request, _("This member was already removed from the team."))
         return redirect(_project_url(plan, "team"))
+    version_form = PlanVersionForm(request.POST)
+    if not version_form.is_valid():
+        return _project_page(request, plan, error=_("The page was out of date. Reload it and try again."), status=400)
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = plan.version
-    try:
-        services.team_member_remove(member=member, by=user, version=version)
+        services.team_member_remove(member=member, by=user, version=version_form.cleaned_data["version"])
     except services.StalePlan as stale:
         return _project_page(
-            request, plan, conflict=describe_changes(stale.changes), conflict_message=_error_text(stale), status=409
+            request, plan, conflict=describe_changes(stale.changes), conflict_message=error_text(stale), status=409
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(_project_url(plan, "team"))
+        return _project_page(request, plan, error=error_text(error), status=400)
     messages.success(request, _("%(name)s is no longer in the Teacher Design Team.") % {"name": member.name})
     return redirect(_project_url(plan, "team"))
 
@@ -540,8 +446,8 @@ def plan_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRespo
 @login_required
 @require_POST
 def plan_cool_step(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_edit_plan(user, plan))
     step = next((s for s in plan.cool_steps.all() if s.pk == step_id), None)
     if step is None:
@@ -621,8 +527,8 @@ def _comments_response(
     request: HttpRequest, plan: ActionPlan, form: CommentForm | None = None, status: int = 200
 ) -> HttpResponse:
     """The comments as an htmx fragment (the list with the form, swapped in place), or as a page."""
-    context = _frame(request, plan, "comments")
-    context |= {"comments": comment_rows(user=_user(request), plan=plan), "comment_form": form or CommentForm()}
+    context = plan_frame(request, plan, "comments")
+    context |= {"comments": comment_rows(user=request_user(request), plan=plan), "comment_form": form or CommentForm()}
     if request.htmx:
         # htmx swaps only 2xx answers; a refused comment comes back in place with its error.
         return render(request, "actionplans/_comments.html", context)
@@ -633,8 +539,8 @@ def _comments_response(
 @require_http_methods(["GET", "POST"])
 def plan_comments(request: HttpRequest, pk: int) -> HttpResponse:
     """School, company, the region's adviser and coordinators discuss inside the plan. GET lists, POST adds."""
-    plan = _plain_plan_or_404(request, pk)
-    user = _user(request)
+    plan = plain_plan_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_comment_plan(user, plan))
     if request.method == "GET":
         return _comments_response(request, plan)
@@ -643,7 +549,7 @@ def plan_comments(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.comment_add(plan=plan, by=user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if request.htmx:
                 return _comments_response(request, plan)
@@ -655,8 +561,8 @@ def plan_comments(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_comment_remove(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
-    plan = _plain_plan_or_404(request, pk)
-    user = _user(request)
+    plan = plain_plan_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_comment_plan(user, plan))
     comment = get_object_or_404(Comment.objects.filter(plan=plan), pk=comment_id)
     _refuse_unless(permissions.can_remove_comment(user, comment))
@@ -681,6 +587,8 @@ class SideRow:
     signature: Signature | None
     form: SignForm | None
     can_withdraw: bool
+    #: This user signs for this side, but not before the SMART check finds no blocking problems.
+    waits_for_smart: bool = False
 
 
 @dataclass(frozen=True)
@@ -690,16 +598,25 @@ class BlockingGoal:
     url: str
 
 
-def _side_rows(request: HttpRequest, plan: ActionPlan, bound: Mapping[str, SignForm]) -> list[SideRow]:
-    user = _user(request)
+def _side_rows(
+    request: HttpRequest, plan: ActionPlan, bound: Mapping[str, SignForm], *, smart_blocks: bool
+) -> list[SideRow]:
+    """The two sides. While the SMART check has blocking problems no sign form is offered (signing would be
+    refused); a form this person already filled in and sent comes back with the reason, keeping what they typed."""
+    user = request_user(request)
     signed = {s.side: s for s in plan.signatures.all()}
     parties = {Signature.Side.SCHOOL: plan.participation.school.name, Signature.Side.COMPANY: plan.match.company.name}
     rows = []
     for side, label in Signature.Side.choices:
         signature = signed.get(side)
         form = None
+        waits = False
         if signature is None and permissions.can_sign_plan(user, plan, side):
-            form = bound.get(side) or SignForm(side=side, initial={"name": user.get_full_name()})
+            form = bound.get(side)
+            if form is None and smart_blocks:
+                waits = True
+            elif form is None:
+                form = SignForm(side=side, initial={"name": user.get_full_name(), "version": plan.version})
         rows.append(
             SideRow(
                 side=side,
@@ -709,6 +626,7 @@ def _side_rows(request: HttpRequest, plan: ActionPlan, bound: Mapping[str, SignF
                 signature=signature,
                 form=form,
                 can_withdraw=signature is not None and permissions.can_withdraw_signature(user, plan, side),
+                waits_for_smart=waits,
             )
         )
     return rows
@@ -722,12 +640,13 @@ def _submit_page(
     extension_form: ExtensionForm | None = None,
     reopen_form: ReopenForm | None = None,
     error: str = "",
+    conflict: list[ChangeRow] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The engagement declaration: what is still missing, the text, the signatures, submit; for coordinators the
-    extension and reopening."""
-    user = _user(request)
-    context = _frame(request, plan, "submit")
+    extension and reopening. `conflict`: what others changed after this person opened the page (a refused act)."""
+    user = request_user(request)
+    context = plan_frame(request, plan, "submit")
     base = context["plan_url"]
     check = selectors.plan_check(plan)
     blocking = [
@@ -735,7 +654,7 @@ def _submit_page(
         for row in selectors.goals_with_checks(plan, check)
         if row.check.has_hard_failure
     ]
-    sides = _side_rows(request, plan, sign_forms or {})
+    sides = _side_rows(request, plan, sign_forms or {}, smart_blocks=check.has_hard_failure)
     unsigned = [row for row in sides if row.signature is None]
     is_open = plan.submission_open()
     context |= {
@@ -753,11 +672,13 @@ def _submit_page(
         "can_grant_extension": permissions.can_grant_extension(user, plan),
         "can_reopen": permissions.can_reopen_plan(user, plan),
         "error": error,
+        "conflict": conflict,
+        "version_form": PlanVersionForm(initial={"version": plan.version}, auto_id=False),
     }
     if context["can_grant_extension"]:
         context["extension_form"] = extension_form or ExtensionForm(initial={"until": plan.extension_until})
     if context["can_reopen"]:
-        context["reopen_form"] = reopen_form or ReopenForm()
+        context["reopen_form"] = reopen_form or ReopenForm(needs_extension=not is_open)
     return render(request, "actionplans/plan_submit.html", context, status=status)
 
 
@@ -765,20 +686,43 @@ def _submit_url(plan: ActionPlan) -> str:
     return reverse("actionplans:plan-submit", args=[plan.pk])
 
 
+def _page_version(request: HttpRequest, plan: ActionPlan) -> int | HttpResponse:
+    """The plan version the page showed (a hidden field of the form); a missing or garbled one answers 400 with
+    the page as it is now, never skipping the check whether the plan changed since."""
+    form = PlanVersionForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["version"]
+    return _submit_page(request, plan, error=_("The page was out of date. Reload it and try again."), status=400)
+
+
+def _stale_page(request: HttpRequest, plan: ActionPlan, stale: services.StalePlan, **kwargs: Any) -> HttpResponse:
+    """A refused act on a text that changed after this person read it: the page as it is now, with who changed
+    what (409)."""
+    fresh = plan_detail_or_404(request, plan.pk)
+    return _submit_page(
+        request, fresh, error=error_text(stale), conflict=describe_changes(stale.changes), status=409, **kwargs
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the engagement declaration page. POST: submit the plan (both signed, SMART passes, before the deadline
-    or within a coordinator's extension); it is then locked."""
-    plan = _plan_or_404(request, pk)
+    or within a coordinator's extension, the version the person read); it is then locked."""
+    plan = plan_detail_or_404(request, pk)
     if request.method == "GET":
         return _submit_page(request, plan)
-    user = _user(request)
+    user = request_user(request)
     _refuse_unless(permissions.can_submit_plan(user, plan))
+    version = _page_version(request, plan)
+    if isinstance(version, HttpResponse):
+        return version
     try:
-        services.plan_submit(plan=plan, by=user)
+        services.plan_submit(plan=plan, by=user, version=version)
+    except services.StalePlan as stale:
+        return _stale_page(request, plan, stale)
     except ValidationError as error:
-        return _submit_page(request, plan, error=_error_text(error), status=400)
+        return _submit_page(request, plan, error=error_text(error), status=400)
     messages.success(
         request,
         _("The action plan is submitted. It is now locked; the jury reads it from here. A coordinator can reopen it."),
@@ -796,19 +740,31 @@ def _side_or_404(slug: str) -> str:
 @login_required
 @require_POST
 def plan_sign(request: HttpRequest, pk: int, side: str) -> HttpResponse:
-    """Sign the engagement declaration for one side: a member of that side types their name and function."""
+    """Sign the engagement declaration for one side: a member of that side types their name and function, on the
+    version of the text they read."""
     side = _side_or_404(side)
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_sign_plan(user, plan, side))
     form = SignForm(request.POST, side=side)
     if form.is_valid():
         try:
             signature = services.plan_sign(
-                plan=plan, side=side, name=form.cleaned_data["name"], role=form.cleaned_data["role"], by=user
+                plan=plan,
+                side=side,
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                by=user,
+                version=form.cleaned_data["version"],
             )
+        except services.StalePlan as stale:
+            data = request.POST.copy()
+            data[form.add_prefix("version")] = str(stale.current_version)
+            typed = SignForm(data, side=side)
+            typed.is_valid()
+            return _stale_page(request, plan, stale, sign_forms={side: typed})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -827,15 +783,23 @@ def plan_sign(request: HttpRequest, pk: int, side: str) -> HttpResponse:
 @login_required
 @require_POST
 def plan_signature_withdraw(request: HttpRequest, pk: int, side: str) -> HttpResponse:
-    """Withdraw one side's signature while the plan is a draft (a member of that side, or a coordinator)."""
+    """Withdraw one side's signature while the plan is a draft (a member of that side, or a coordinator), on the
+    version of the text they read."""
     side = _side_or_404(side)
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_withdraw_signature(user, plan, side))
+    version = _page_version(request, plan)
+    if isinstance(version, HttpResponse):
+        return version
     try:
-        services.signature_withdraw(plan=plan, side=side, by=user)
+        services.signature_withdraw(plan=plan, side=side, by=user, version=version)
+    except services.StalePlan as stale:
+        return _stale_page(request, plan, stale)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        if hasattr(error, "error_dict"):  # a version the plan never had
+            return _submit_page(request, plan, error=error_text(error), status=400)
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The signature is withdrawn."))
     return redirect(_submit_url(plan))
@@ -844,24 +808,27 @@ def plan_signature_withdraw(request: HttpRequest, pk: int, side: str) -> HttpRes
 @login_required
 @require_POST
 def plan_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coordinator lets the plan be submitted after the deadline, until a date, for a reason (logged)."""
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    """A coordinator lets the plan be submitted after the deadline, until a date (today or later), for a reason;
+    an empty date removes the extension. Logged."""
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_grant_extension(user, plan))
     form = ExtensionForm(request.POST)
     if form.is_valid():
+        until = form.cleaned_data["until"]
         try:
-            services.plan_extension_grant(
-                plan=plan, by=user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
-            )
+            services.plan_extension_grant(plan=plan, by=user, until=until, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Extension granted: the plan can be submitted until %(date)s.")
-                % {"date": date_format(form.cleaned_data["until"])},
-            )
+            if until is None:
+                messages.success(request, _("The extension is removed: the deadline of the edition applies again."))
+            else:
+                messages.success(
+                    request,
+                    _("Extension granted: the plan can be submitted until %(date)s.")
+                    % {"date": date_format(until, "j F Y")},
+                )
             return redirect(_submit_url(plan))
     return _submit_page(request, plan, extension_form=form, status=400)
 
@@ -869,19 +836,29 @@ def plan_extension(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coordinator unlocks a submitted plan for corrections, with a reason kept in the history."""
-    plan = _plan_or_404(request, pk)
-    user = _user(request)
+    """A coordinator unlocks a submitted plan for corrections, with a reason kept in the history. When the
+    deadline has passed, also with a new last day to submit (an extension, granted and logged in the same act)."""
+    plan = plan_detail_or_404(request, pk)
+    user = request_user(request)
     _refuse_unless(permissions.can_reopen_plan(user, plan))
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, needs_extension=not plan.submission_open())
     if form.is_valid():
         try:
-            services.plan_reopen(plan=plan, by=user, reason=form.cleaned_data["reason"])
+            services.plan_reopen(
+                plan=plan,
+                by=user,
+                reason=form.cleaned_data["reason"],
+                extension_until=form.cleaned_data.get("extension_until"),
+            )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
-                request, _("The action plan is reopened. School and company can change it and must submit it again.")
+                request,
+                _(
+                    "The action plan is reopened. The jury no longer sees it until it is submitted again; school "
+                    "and company can change it and must submit it again."
+                ),
             )
             return redirect(_submit_url(plan))
     return _submit_page(request, plan, reopen_form=form, status=400)

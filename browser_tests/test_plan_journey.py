@@ -4,7 +4,8 @@ The school has a finalised baseline with focus key elements 1 and 2 and an activ
 starts the plan, writes a first goal that is not yet SMART (no target value, a milestone after the end date), sees
 what the check flags per letter, also on the submit page, and fixes it; adds a second goal and an action. A member of
 the company fills in the company's contribution and signs; the school member signs and submits, and the plan is
-locked. Every wait is on something the page shows, never a fixed sleep.
+locked. Signing is offered only once the SMART check finds no blocking problems; until both signed, submitting is
+disabled and the page points to what is missing. Every wait is on something the page shows, never a fixed sleep.
 
 Labels are matched in English and in Dutch as the catalogue of this run translates them (`ui`), as in the other
 journeys: the live server runs in this process, so the page shows exactly one of the two.
@@ -33,6 +34,8 @@ from partners.tests.roles import World, build_world
 pytestmark = pytest.mark.browser
 
 DATE = r"\d{1,2} \w+ \d{4}"
+#: A date inside a SMART hint, written as on the page ("30 juni 2027").
+HINT_DATE = rf"\({DATE}\)"
 TIME = r"\d{1,2}:\d{2}"
 #: How the SMART check marks a letter: passed, a hard failure (blocks signing), a tip.
 MARKS = {"pass": "✓", "hard": "✗", "soft": "!"}
@@ -255,7 +258,7 @@ def school_member_starts_the_plan(page: Page, world: World) -> None:
 def school_member_writes_a_first_goal_that_is_not_smart_yet(
     page: Page, world: World, period: dict[str, dt.date]
 ) -> None:
-    """No target value, and (once added) a milestone after the end date: two hard failures, each with its hint."""
+    """No target value and no dated step; then a milestone after the end date: hard failures, each with its hint."""
     focus = focus_element(world, 1)
     page.get_by_role("button", name=ui("Add a goal")).click()
     form = goal_form(page)
@@ -288,18 +291,18 @@ def school_member_writes_a_first_goal_that_is_not_smart_yet(
     expect(page.get_by_role("button", name=ui("Add a goal"))).to_be_visible()
     # The missing target reads as a dash, and the check says what to do about it, under its letter.
     expect(fact(card, "Indicator")).to_contain_text(re.compile(rf"{words('from')}\s+0\s+{words('to')}\s+—$"))
-    expect_letters(card, S="pass", M="hard", A="pass", R="soft", T="soft")
+    expect_letters(card, S="pass", M="hard", A="pass", R="soft", T="hard")
     expect(smart_letter(card, "M")).to_contain_text(re.compile(words("to fix (blocks signing)")))
     expect_hints(card, "M", [ui("Measurable: give a target value")])
-    expect_hints(card, "T", [ui("Time-bound: add milestones with dates (a step plan)")])
+    expect_hints(card, "T", [ui("Time-bound: plan at least one milestone or action with a date")])
     expect(plan_status(page).locator(".badge").first).to_have_text(
-        re.compile(rf"^{counted('%(n)s point blocks signing', '%(n)s points block signing', 1)}$")
+        re.compile(rf"^{counted('%(n)s point blocks signing', '%(n)s points block signing', 2)}$")
     )
 
     milestone = add_item(card, "milestone", {"Date": period["too_late"].isoformat(), "Description": FIRST_MILESTONE})
     too_late = ui(
         "Time-bound: milestone after the end date: %(milestone)s",
-        milestone=rf"{re.escape(FIRST_MILESTONE)} \([\d./-]+\)",
+        milestone=rf"{re.escape(FIRST_MILESTONE)} {HINT_DATE}",
     )
     expect(milestone.locator(".smart-hint")).to_have_text(too_late)
     expect_letters(card, S="pass", M="hard", A="pass", R="soft", T="hard")
@@ -307,8 +310,8 @@ def school_member_writes_a_first_goal_that_is_not_smart_yet(
 
 
 def submit_page_lists_what_is_missing(page: Page, world: World) -> None:
-    """Before fixing: the submit page names the goal with its hard failures and both missing signatures, and
-    signing is refused with the reason (what was typed stays)."""
+    """Before fixing: the submit page names the goal with its hard failures and both missing signatures; instead of
+    a sign form it says signing comes once the check finds no blocking problems, and submitting is disabled."""
     tab(page, "Sign and submit").click()
     expect(page).to_have_url(re.compile(r"/actieplan/\d+/indienen/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(ui("Engagement declaration and submission"))
@@ -319,7 +322,7 @@ def submit_page_lists_what_is_missing(page: Page, world: World) -> None:
             ui("Measurable: give a target value"),
             ui(
                 "Time-bound: milestone after the end date: %(milestone)s",
-                milestone=rf"{re.escape(FIRST_MILESTONE)} \([\d./-]+\)",
+                milestone=rf"{re.escape(FIRST_MILESTONE)} {HINT_DATE}",
             ),
         ]
     )
@@ -328,17 +331,14 @@ def submit_page_lists_what_is_missing(page: Page, world: World) -> None:
     expect(items.nth(1)).to_have_text(not_signed_yet(world.school.name))
     expect(items.nth(2)).to_have_text(not_signed_yet(world.company.name))
 
-    # A new user tries to sign anyway: refused, with the reason, and the function typed is still there.
+    # No sign form yet: the card says when signing comes and leads to the goals; submitting is disabled.
     school_card = signature_card(page, "School", world.school.name)
-    expect(school_card.get_by_label(label("Your name"))).to_have_value(world.users["own_school"].get_full_name())
-    school_card.get_by_label(label("Your function")).fill("Technisch adviseur-coördinator")
-    school_card.get_by_role("button", name=ui("Sign for %(party)s", party=re.escape(world.school.name))).click()
-    still_failing = counted("%(count)d point still fails.", "%(count)d points still fail.", 2, key="count")
-    expect(school_card.get_by_role("alert")).to_have_text(
-        re.compile(rf"^{words('Fix what the SMART check flags before signing.')} {still_failing}\s*$")
+    expect(school_card.get_by_role("textbox")).to_have_count(0)
+    expect(school_card).to_contain_text(
+        re.compile(words("You can sign as soon as the SMART check finds no blocking problems any more."))
     )
-    expect(school_card.get_by_label(label("Your function"))).to_have_value("Technisch adviseur-coördinator")
-    expect(school_card.locator(".badge")).to_have_count(0)  # not signed
+    expect(school_card.get_by_role("link", name=ui("Go to the goals"))).to_be_visible()
+    expect(page.get_by_role("button", name=ui("Submit the action plan"))).to_be_disabled()
 
     goal_item.get_by_role("link", name=FIRST_GOAL).click()
     expect(page).to_have_url(re.compile(r"/actieplan/\d+/#goal-\d+$"))
@@ -360,7 +360,7 @@ def school_member_fixes_the_first_goal(page: Page, period: dict[str, dt.date]) -
     expect(smart_letter(card, "M")).to_contain_text(re.compile(words("in order")))
 
     milestones = card.get_by_role("region", name=ui("Milestones"))
-    milestones.get_by_role("link", name=re.compile(rf"^{words('Edit')}\s+{re.escape(FIRST_MILESTONE)}$")).click()
+    milestones.get_by_role("button", name=re.compile(rf"^{words('Edit')}\s+{re.escape(FIRST_MILESTONE)}$")).click()
     form = milestones.locator("form.item-form")
     form.get_by_label(label("Date")).fill(period["milestone"].isoformat())
     form.get_by_role("button", name=ui("Save milestone")).click()
@@ -400,7 +400,16 @@ def school_member_adds_a_second_goal_and_an_action(page: Page, world: World, per
 
     second = goal_card(page, SECOND_GOAL)
     expect(second).to_be_visible()
-    expect_letters(second, S="pass", M="pass", A="pass", R="soft", T="soft")
+    expect_letters(second, S="pass", M="pass", A="pass", R="soft", T="hard")
+    expect_hints(second, "T", [ui("Time-bound: plan at least one milestone or action with a date")])
+    # A dated action is a step plan too: the hard failure goes, a tip to add milestones stays.
+    add_item(
+        second,
+        "action",
+        {"Action": "Eerste overleg van het team", "Owner": "Sara De Smet", "Due date": period["due"].isoformat()},
+    )
+    expect_letters(second, S="pass", M="pass", A="pass", R="pass", T="soft")
+    expect_hints(second, "T", [ui("Time-bound: add milestones with dates (a step plan)")])
 
     first = goal_card(page, FIRST_GOAL)
     action = add_item(
@@ -454,7 +463,7 @@ def company_member_contributes_and_signs(page: Page, world: World) -> None:
     for msgid, value in contribution.items():
         expect(page.get_by_label(label(msgid, first_upper=True))).to_have_value(value)
 
-    tab(page, "Engagement declaration and submission").click()
+    tab(page, "Sign and submit").click()
     expect(page).to_have_url(re.compile(r"/actieplan/\d+/indienen/$"))
     missing = still_to_do(page)
     expect(missing.locator(":scope > ul > li")).to_have_text(
@@ -479,11 +488,10 @@ def company_member_contributes_and_signs(page: Page, world: World) -> None:
     expect(company_card).to_contain_text(re.compile(rf"{re.escape(member.get_full_name())} \(HR-manager\)"))
     expect(missing.locator(":scope > ul > li")).to_have_text([not_signed_yet(world.school.name)])
 
-    # The submit button is there for the company too; before the school signed it is refused, with the reason.
-    page.get_by_role("button", name=ui("Submit the action plan")).click()
-    expect(page.get_by_role("alert")).to_have_text(
-        ui("Both the school and the mentor company sign the engagement declaration first.")
-    )
+    # The submit button is there for the company too, disabled until the school signed, pointing to what is missing.
+    submit = page.get_by_role("button", name=ui("Submit the action plan"))
+    expect(submit).to_be_disabled()
+    expect(page.locator("#submit-not-ready")).to_contain_text(re.compile(words("Still to do before you can submit")))
     expect(page.locator(".measurement-meta .badge")).to_have_text(ui("Draft"))
     expect(missing.locator(":scope > ul > li")).to_have_text([not_signed_yet(world.school.name)])
 
@@ -528,7 +536,7 @@ def school_member_signs_and_submits(page: Page, world: World) -> None:
     expect(page.get_by_role("textbox")).to_have_count(0)
 
     # The plan reads as submitted and locked: no button or link changes it any more.
-    tab(page, "Goals and actions").click()
+    tab(page, "Goals").click()
     expect(page).to_have_url(re.compile(r"/actieplan/\d+/$"))
     expect(page.locator(".plan-header .badge").first).to_have_text(ui("Submitted"))
     expect(page.locator(".locked-notice")).to_have_text(
@@ -537,7 +545,7 @@ def school_member_signs_and_submits(page: Page, world: World) -> None:
     expect(goal_card(page, FIRST_GOAL)).to_be_visible()
     for text in ("Add a goal", "Edit goal", "Remove goal", "Add a milestone", "Add an action"):
         expect(page.get_by_role("button", name=ui(text))).to_have_count(0)
-    expect(page.locator("#goals").get_by_role("link", name=re.compile(rf"^{words('Edit')}\b"))).to_have_count(0)
+    expect(page.locator("#goals").get_by_role("button", name=re.compile(rf"^{words('Edit')}\b"))).to_have_count(0)
     expect(page.locator("#goals form")).to_have_count(0)
 
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name=ui("Dashboard")).click()

@@ -1,5 +1,8 @@
 """Template tags that put the action plan's calls to action on the dashboard (stempact/views.py stays unaware of
-action plans; its template loads these tags instead)."""
+action plans; its template loads these tags instead).
+
+The dashboard reads the member's plans once (`member_plan_rows`, a constant number of queries however many schools
+and companies the person belongs to) and picks each school's and company's rows from them with the filters."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from typing import TYPE_CHECKING
 from django import template
 from django.db.models import Count, Q
 
+from .. import selectors
 from ..models import ActionPlan
-from ..views_plan import MemberRow, member_plan_rows
+from ..selectors import MemberPlanRow
 
 if TYPE_CHECKING:
     from partners.models import Company, Edition, Participation, User
@@ -18,16 +22,20 @@ register = template.Library()
 
 
 @register.simple_tag
-def plan_rows_for_school(participation: Participation, user: User) -> list[MemberRow]:
-    """The active match of a school's participation with its plan (if started): none before the match."""
-    rows = member_plan_rows(user, participation.edition)
+def member_plan_rows(user: User, edition: Edition | None) -> list[MemberPlanRow]:
+    """The active matches of the user's schools and companies in the edition, with their plans (if started)."""
+    return selectors.member_plan_rows(user=user, edition=edition)
+
+
+@register.filter
+def for_participation(rows: list[MemberPlanRow], participation: Participation) -> list[MemberPlanRow]:
+    """The active match of a school's participation with its plan: none before the match."""
     return [row for row in rows if row.match.participation_id == participation.pk]
 
 
-@register.simple_tag
-def plan_rows_for_company(company: Company, user: User, edition: Edition | None) -> list[MemberRow]:
-    """The company's active matches in the edition with their plans (if started)."""
-    rows = member_plan_rows(user, edition)
+@register.filter
+def for_company(rows: list[MemberPlanRow], company: Company) -> list[MemberPlanRow]:
+    """The company's active matches with their plans."""
     return [row for row in rows if row.match.company_id == company.pk]
 
 

@@ -569,7 +569,7 @@ def test_signing_for_the_other_side_is_refused(world, smart_plan, school_user):
 
 
 def test_signing_while_the_smart_check_fails_hard_is_refused_with_the_reason(world, focused, school_user):
-    services.goal_add(plan=focused, by=school_user, data=smart_goal_data(target_value=None))
+    smart_goal(focused, school_user, target_value=None)
     response = post(client_for(school_user), url("plan-signatures", focused.pk), SIGNER | {"version": version(focused)})
     assert response.status_code == 400
     assert response.json() == {
@@ -693,7 +693,7 @@ def test_the_check_lists_per_goal_and_letter_what_is_missing(world, focused, sch
         plan=focused, by=school_user, data=smart_goal_data(title="Open doel", start=None, end=None)
     )
     data = client_for(world.users["adviser"]).get(url("plan-check", focused.pk)).json()
-    assert (data["has_hard_failure"], data["hard_count"], data["version"]) == (True, 2, version(focused))
+    assert (data["has_hard_failure"], data["hard_count"], data["version"]) == (True, 3, version(focused))
     assert [(g["goal"], g["title"], g["has_hard_failure"]) for g in data["goals"]] == [
         (ok.pk, ok.title, False),
         (open_.pk, "Open doel", True),
@@ -703,6 +703,7 @@ def test_the_check_lists_per_goal_and_letter_what_is_missing(world, focused, sch
     assert [x["hint"] for x in time_bound["findings"] if x["severity"] == "hard"] == [
         "Tijdsgebonden: geef een startdatum",
         "Tijdsgebonden: geef een einddatum",
+        "Tijdsgebonden: plan minstens één mijlpaal of actie met een datum",
     ]
 
 
@@ -725,7 +726,7 @@ def test_full_flow_goals_fixed_signed_by_both_submitted_then_locked(world, match
     ).json()
     assert first["smart"]["has_hard_failure"] is True
     second = post(company, url("plan-goals", plan_id), as_json(smart_goal_data(title="Bedrijfsbezoeken"))).json()
-    assert second["smart"]["has_hard_failure"] is False
+    assert second["smart"]["has_hard_failure"] is True  # no step plan with dates yet
     late = post(
         company, url("goal-milestones", second["id"]), {"date": "2027-08-01", "description": "Toonmoment"}
     ).json()
@@ -734,11 +735,14 @@ def test_full_flow_goals_fixed_signed_by_both_submitted_then_locked(world, match
     assert check["has_hard_failure"] is True
     hints = [x["hint"] for goal in check["goals"] for letter in goal["letters"] for x in letter["findings"]]
     assert "Meetbaar: geef een streefwaarde" in hints
-    assert "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment (1-8-2027)" in hints
+    assert "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment (1 augustus 2027)" in hints
+    assert "Tijdsgebonden: plan minstens één mijlpaal of actie met een datum" in hints
     refused = post(school, url("plan-signatures", plan_id), SIGNER | {"version": check["version"]})
     assert refused.status_code == 400
 
-    # Fix what the check flags.
+    # Fix what the check flags: a dated action for the first goal, its missing fields, the late milestone.
+    dated = post(school, url("goal-actions", first["id"]), {"title": "Infoavond", "owner": "An", "due": "2027-03-01"})
+    assert dated.status_code == 201
     fixed = patch(
         school,
         url("goal-detail", first["id"]),

@@ -32,6 +32,9 @@ def test_the_demo_school_has_its_mentor_and_a_draft_plan_the_smart_check_still_f
     assert plan.status == ActionPlan.Status.DRAFT
     check = selectors.plan_check(selectors.plan_with_details(plan_id=plan.pk))
     assert plan.goals.count() == 2 and check.hard_count >= 1  # something left to fix in the demo
+    complete, flagged = check.goals
+    assert not complete.has_hard_failure  # the first goal shows what a SMART goal looks like
+    assert flagged.has_hard_failure
     assert "Action plans: 1 draft" in output
 
 
@@ -41,6 +44,7 @@ def test_the_previous_edition_has_submitted_plans_and_learning_networks_with_att
 
     submitted = ActionPlan.objects.filter(participation__edition=previous, status=ActionPlan.Status.SUBMITTED)
     assert submitted.count() > 0
+    assert not any(check.has_hard_failure for _plan, check in selectors.plans_with_checks(submitted))
     assert all(plan.signatures.count() == 2 for plan in submitted)
     # The story's later statuses (scored, finalist, awarded) are kept, not set back to "plan submitted".
     assert Participation.objects.filter(edition=previous, status=Participation.Status.AWARDED).exists()

@@ -238,7 +238,11 @@ def test_a_submitted_plan_gets_no_reminder_in_the_database_either(world, match):
 def test_a_plan_with_an_extension_is_reminded_of_its_new_date(world, match):
     plan = services.plan_get_or_create(match=match, by=world.users["own_school"])
     services.plan_extension_grant(
-        plan=plan, by=world.users["coordinator"], until=dt.date(2027, 5, 14), reason="Ziekte van de TAC"
+        plan=plan,
+        by=world.users["coordinator"],
+        until=dt.date(2027, 5, 14),
+        reason="Ziekte van de TAC",
+        today=dt.date(2027, 4, 1),  # granted before the deadline, whatever the real date
     )
 
     assert plan_reminders_send(today=FOURTEEN_DAYS_BEFORE) == 0
@@ -277,7 +281,11 @@ def test_an_extension_granted_after_the_reminders_were_sent_gets_its_own_reminde
     assert plan_reminders_send(today=THREE_DAYS_BEFORE) == 3
     plan = services.plan_get_or_create(match=match, by=world.users["own_school"])
     services.plan_extension_grant(
-        plan=plan, by=world.users["coordinator"], until=dt.date(2027, 6, 15), reason="Ziekte van de TAC"
+        plan=plan,
+        by=world.users["coordinator"],
+        until=dt.date(2027, 6, 15),
+        reason="Ziekte van de TAC",
+        today=dt.date(2027, 4, 1),  # granted before the deadline, whatever the real date
     )
     mail.outbox.clear()
 

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actionplans import selectors, services
 from actionplans.models import Action, ActionPlan, Goal, Milestone
@@ -64,15 +66,15 @@ def test_the_plan_page_reads_10_goals_and_50_actions_in_as_many_queries_as_1_goa
     grow(plan, goals=10, actions_per_goal=5)
     services.comment_add(plan=plan, by=adviser, text="Denk aan de evaluatie.")
 
-    with django_assert_num_queries(12) as one:
+    with django_assert_num_queries(13) as one:
         assert read_everything(adviser, small.pk)[:2] == (1, 1)
     with django_assert_num_queries(len(one.captured_queries)):
         assert read_everything(adviser, plan.pk)[:2] == (10, 50)
 
 
 def read_page(user, plan_id: int) -> tuple[int, int, int, int]:
-    """What the plan page itself reads: the parties, every goal with links, milestones and actions, the check once,
-    and the number of signatures."""
+    """What the plan page itself reads: the parties, every goal with links, milestones and actions, the check once
+    (with the school's focus), and the number of signatures."""
     plan = selectors.plan_page_for(user=user, plan_id=plan_id)
     check = selectors.plan_check(plan)
     goals = selectors.goals_with_checks(plan, check)
@@ -100,7 +102,7 @@ def test_the_plan_page_selector_reads_neither_comments_nor_the_history_and_stays
         )
     services.comment_add(plan=plan, by=adviser, text="Denk aan de evaluatie.")
 
-    with django_assert_num_queries(7) as one:
+    with django_assert_num_queries(8) as one:
         assert read_page(adviser, small.pk)[:2] == (1, 1)
     with django_assert_num_queries(len(one.captured_queries)):
         assert read_page(adviser, plan.pk)[:2] == (10, 50)
@@ -163,3 +165,22 @@ def test_history_fields_have_readable_dutch_names():
     assert selectors.field_label("goal", "target_value") == "streefwaarde"
     assert selectors.field_label("plan", "contribution_hours") == "uren die het bedrijf dit schooljaar inzet"
     assert selectors.field_label("goal", "added") == "added"
+
+
+def test_plans_with_checks_flag_links_outside_each_schools_focus_in_a_constant_number_of_queries(
+    world, plan, school_user
+):
+    smart_goal(plan, school_user, elements=[element(6).pk], criteria=[])
+    with_focus(plan, 1, 2)
+    with CaptureQueriesContext(connection) as one:
+        [(_plan, check)] = selectors.plans_with_checks(ActionPlan.objects.filter(pk=plan.pk))
+    assert [f.code for g in check.goals for f in g.soft] == ["a_outside_focus"]
+
+    for school, company in ((world.other_school, world.other_company), (world.far_school, world.company)):
+        more = services.plan_get_or_create(match=active_match(school, company, world.edition), by=None)
+        smart_goal(more, school_user, elements=[element(6).pk], criteria=[])
+        with_focus(more, 6)  # here element 6 is the focus
+    with CaptureQueriesContext(connection) as three:
+        rows = selectors.plans_with_checks(ActionPlan.objects.order_by("pk"))
+    assert [[f.code for g in c.goals for f in g.soft] for _p, c in rows] == [["a_outside_focus"], [], []]
+    assert len(three) == len(one)

@@ -16,7 +16,6 @@ from actionplans.tests.factories import (
     fresh,
     signed_plan,
     smart_goal,
-    smart_goal_data,
     submitted_plan,
     with_focus,
 )
@@ -72,9 +71,49 @@ def test_a_new_mentor_company_takes_over_the_existing_plan_and_the_history_says_
         participation=match.participation, company=world.other_company, status=Match.Status.ACTIVE
     )
     moved = services.plan_get_or_create(match=new_match, by=world.users["adviser"])
-    assert (moved.pk, moved.match) == (plan.pk, new_match)
+    assert (moved.pk, moved.match, moved.version) == (plan.pk, new_match, plan.version + 1)
     event = moved.events.get(action=PlanEvent.Action.REMATCHED)
-    assert event.changes == [{"target": "plan", "field": "match", "old": "BASF Antwerpen", "new": "Umicore"}]
+    assert event.changes == [
+        {"target": "plan", "id": plan.pk, "field": "match", "old": "BASF Antwerpen", "new": "Umicore", "version": 2}
+    ]
+
+
+def new_mentor(world, match) -> Match:
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.REJECTED)
+    return Match.objects.create(participation=match.participation, company=world.other_company, status="active")
+
+
+def test_a_new_mentor_company_withdraws_both_signatures_and_a_page_read_before_is_stale(
+    world, plan, match, school_user, company_user
+):
+    with_focus(plan, 1, 2)
+    smart_goal(plan, school_user)
+    signed = signed_plan(plan, school_user, company_user)
+
+    moved = services.plan_get_or_create(match=new_mentor(world, match), by=world.users["adviser"])
+
+    assert moved.version == signed.version + 1
+    assert not Signature.objects.exists()
+    withdrawn = moved.events.get(action=PlanEvent.Action.SIGNATURES_WITHDRAWN)
+    assert (withdrawn.by, withdrawn.note) == (
+        world.users["adviser"],
+        "Het mentorbedrijf is veranderd; school en bedrijf ondertekenen opnieuw.",
+    )
+    assert sorted(c["side"] for c in withdrawn.changes) == ["company", "school"]
+    with pytest.raises(services.StalePlan) as refused:  # signing what was read before the change
+        services.plan_sign(
+            plan=moved, side="school", name="Karin", role="Directeur", by=school_user, version=signed.version
+        )
+    assert [(c["field"], c["new"]) for c in refused.value.changes] == [("match", "Umicore")]
+
+
+def test_a_submitted_plan_does_not_move_to_a_new_mentor_company(world, plan, match, school_user, company_user):
+    submitted = submitted_plan(plan, school_user, company_user)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_get_or_create(match=new_mentor(world, match), by=world.users["adviser"])
+    assert messages(refused.value).startswith("Het actieplan werd ingediend met het vorige mentorbedrijf.")
+    current = fresh(plan)
+    assert (current.match, current.version, current.signatures.count()) == (match, submitted.version, 2)
 
 
 def test_plan_fields_and_catalogue_projects_are_saved_with_their_history(plan, company_user):
@@ -282,7 +321,7 @@ def test_changing_a_goal_someone_removed_meanwhile_is_refused(plan, school_user,
 
 def test_signing_is_refused_while_the_smart_check_fails_hard(plan, school_user):
     with_focus(plan, 1, 2)
-    services.goal_add(plan=plan, by=school_user, data=smart_goal_data(target_value=None))
+    smart_goal(plan, school_user, target_value=None)
     with pytest.raises(ValidationError) as refused:
         services.plan_sign(plan=plan, side="school", name="Karin Wouters", role="Directeur", by=school_user)
     assert (
@@ -431,7 +470,7 @@ def test_a_coordinators_extension_reopens_submission_until_its_end_and_is_logged
         services.plan_extension_grant(plan=plan, by=coordinator, until=dt.date(2027, 4, 30), reason="")
     assert refused.value.message_dict == {
         "reason": ["Geef een reden voor het uitstel."],
-        "until": ["Het uitstel moet na de deadline (30-4-2027) eindigen."],
+        "until": ["Het uitstel moet na de deadline (30 april 2027) eindigen."],
     }
 
     extended = services.plan_extension_grant(
@@ -457,6 +496,109 @@ def test_a_coordinators_extension_reopens_submission_until_its_end_and_is_logged
     assert messages(late.value) == "Het uitstel liep af op 10-5-2027; indienen kan niet meer."
     services.plan_submit(plan=plan, by=company_user, today=dt.date(2027, 5, 10))
     assert fresh(plan).status == "submitted"
+
+
+def test_an_extension_cannot_end_in_the_past(plan, world):
+    with pytest.raises(ValidationError) as refused:
+        services.plan_extension_grant(
+            plan=plan,
+            by=world.users["coordinator"],
+            until=dt.date(2027, 5, 10),
+            reason="Ziek",
+            today=dt.date(2027, 5, 11),
+        )
+    assert refused.value.message_dict == {"until": ["Kies vandaag of een latere datum."]}
+    assert fresh(plan).extension_until is None
+
+
+def test_a_coordinator_removes_an_extension_and_the_history_keeps_it(plan, world):
+    coordinator = world.users["coordinator"]
+    with pytest.raises(ValidationError):  # nothing to remove yet
+        services.plan_extension_grant(plan=plan, by=coordinator, until=None, reason="Vergissing")
+    services.plan_extension_grant(plan=plan, by=coordinator, until=dt.date(2027, 5, 10), reason="Ziek")
+
+    cleared = services.plan_extension_grant(plan=plan, by=coordinator, until=None, reason="Vergissing")
+
+    assert (cleared.extension_until, cleared.extension_granted_by, cleared.deadline) == (
+        None,
+        None,
+        dt.date(2027, 4, 30),
+    )
+    latest = cleared.events.filter(action=PlanEvent.Action.EXTENSION_GRANTED).order_by("-id").first()
+    assert (latest.note, latest.changes) == (
+        "Vergissing",
+        [{"target": "plan", "field": "extension_until", "old": "2027-05-10", "new": None}],
+    )
+
+
+def test_reopening_after_the_deadline_needs_a_new_date_and_grants_it_in_the_same_act(
+    plan, world, school_user, company_user
+):
+    submitted_plan(plan, school_user, company_user)
+    coordinator = world.users["coordinator"]
+    after = dt.date(2027, 5, 20)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_reopen(plan=plan, by=coordinator, reason="Budget klopt niet", today=after)
+    assert refused.value.message_dict == {
+        "extension_until": [
+            "De deadline (30 april 2027) is voorbij: geef een nieuwe datum tot wanneer het actieplan opnieuw "
+            "ingediend kan worden."
+        ]
+    }
+    assert fresh(plan).status == "submitted"
+    with pytest.raises(ValidationError):  # a new date in the past would leave it stuck as well
+        services.plan_reopen(
+            plan=plan, by=coordinator, reason="Budget", extension_until=dt.date(2027, 5, 10), today=after
+        )
+
+    reopened = services.plan_reopen(
+        plan=plan, by=coordinator, reason="Budget klopt niet", extension_until=dt.date(2027, 6, 5), today=after
+    )
+
+    assert (reopened.status, reopened.deadline, reopened.extension_granted_by) == (
+        "draft",
+        dt.date(2027, 6, 5),
+        coordinator,
+    )
+    assert reopened.submission_open(after)
+    actions = list(reopened.events.order_by("id").values_list("action", "note"))[-2:]
+    assert actions == [("reopened", "Budget klopt niet"), ("extension", "Budget klopt niet")]
+
+
+def test_a_version_the_plan_never_had_is_refused_and_skips_no_check(plan, school_user):
+    goal = services.goal_add(plan=plan, by=school_user, data={"title": "Doel"})
+    future = fresh(plan).version + 5
+    for write in (
+        lambda: services.goal_update(goal=goal, by=school_user, version=future, data={"title": "Ander"}),
+        lambda: services.goal_remove(goal=goal, by=school_user, version=future),
+        lambda: services.plan_update(plan=plan, by=school_user, version=0, data={"project_theme": "Water"}),
+        lambda: services.signature_withdraw(plan=plan, side="school", by=school_user, version=future),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            write()
+        assert refused.value.message_dict == {
+            "version": ["Deze versie van het actieplan bestaat niet. Laad de pagina opnieuw en probeer nog eens."]
+        }
+    assert Goal.objects.get().title == "Doel"
+
+
+def test_a_link_made_before_the_focus_narrowed_the_choices_stays_when_the_goal_changes(plan, school_user):
+    goal = services.goal_add(plan=plan, by=school_user, data={"title": "Doel", "elements": [element(6).pk]})
+    with_focus(plan, 1, 2)  # element 6 is no longer among the choices
+    services.goal_update(
+        goal=goal, by=school_user, version=fresh(plan).version, data={"elements": [element(6).pk, element(2).pk]}
+    )
+    assert sorted(e.number for e in Goal.objects.get().elements.all()) == [2, 6]
+    with pytest.raises(ValidationError):  # a new link outside the focus is still refused
+        services.goal_update(goal=goal, by=school_user, version=fresh(plan).version, data={"elements": [element(5).pk]})
+
+
+def test_the_check_flags_a_link_outside_the_schools_focus_as_a_tip(plan, school_user):
+    goal = smart_goal(plan, school_user, elements=[element(6).pk], criteria=[])
+    with_focus(plan, 1, 2)
+    check = selectors.plan_check(selectors.plan_with_details(plan_id=plan.pk))
+    [finding] = check.goal(goal.pk).findings  # type: ignore[union-attr]
+    assert (finding.code, finding.severity, finding.field) == ("a_outside_focus", "soft", "elements")
 
 
 # --------------------------------------------------------------------------- the integrated STEM project
@@ -497,7 +639,7 @@ def test_a_milestone_outside_the_goals_period_is_kept_and_flagged_by_the_check(p
     check = selectors.plan_check(selectors.plan_with_details(plan_id=plan.pk))
     [finding] = check.goal(goal.pk).hard  # type: ignore[union-attr]
     assert (finding.field, finding.item) == ("milestones", late.pk)
-    assert finding.hint == "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment voor de ouders (1-7-2027)"
+    assert finding.hint == "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment voor de ouders (1 juli 2027)"
 
 
 def test_the_stale_error_for_a_removed_item_names_who_removed_it(plan, school_user, company_user):

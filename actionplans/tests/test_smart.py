@@ -14,6 +14,7 @@ from actionplans.smart import (
     HINTS,
     LETTERS,
     ActionInput,
+    Focus,
     GoalInput,
     MilestoneInput,
     Period,
@@ -112,6 +113,8 @@ def test_letters_carry_their_dutch_names():
             ("T", "hard", "t_ends_after_edition"),
         ),
         ({"milestones": ()}, ("T", "soft", "t_no_milestones")),
+        ({"focus": Focus(frozenset({1, 3}), frozenset({5}))}, ("A", "soft", "a_outside_focus")),
+        ({"focus": Focus(frozenset({2}), frozenset({4}))}, ("A", "soft", "a_outside_focus")),
     ],
 )
 def test_each_rule_flags_exactly_its_own_problem(overrides, expected):
@@ -135,7 +138,7 @@ def test_a_milestone_after_the_end_date_fails_time_bound_with_a_concrete_hint():
     assert result.letter("T").status == Status.HARD
     [finding] = result.letter("T").findings
     assert (finding.code, finding.field, finding.item) == ("t_milestone_after_end", "milestones", 12)
-    assert finding.hint == "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment voor de ouders (1-7-2027)"
+    assert finding.hint == "Tijdsgebonden: mijlpaal na de einddatum: Toonmoment voor de ouders (1 juli 2027)"
 
 
 def test_a_missing_target_value_gives_the_dutch_hint_from_the_issue():
@@ -181,7 +184,47 @@ def test_an_empty_goal_fails_every_letter_but_realistic_and_names_every_field():
         ("R", Status.SOFT),
         ("T", Status.HARD),
     ]
-    assert {f.field for f in result.hard} == {"grades", "indicator", "unit", "target_value", "elements", "start", "end"}
+    assert {f.field for f in result.hard} == {
+        "grades",
+        "indicator",
+        "unit",
+        "target_value",
+        "elements",
+        "start",
+        "end",
+        "milestones",
+    }
+
+
+def test_a_goal_without_any_dated_step_fails_time_bound_hard_with_the_dutch_hint():
+    """DESIGN.md: Tijdsgebonden is a step plan with dates. Neither a milestone nor an action with a date: hard."""
+    result = check_goal(smart_goal(milestones=(), actions=(ActionInput("Evaluatie", "An", None, id=31),)), EDITION)
+    assert result.letter("T").status == Status.HARD
+    [no_step] = [f for f in result.letter("T").findings if f.is_hard]
+    assert (no_step.code, no_step.field) == ("t_no_dated_step", "milestones")
+    assert no_step.hint == "Tijdsgebonden: plan minstens één mijlpaal of actie met een datum"
+
+
+def test_actions_with_dates_without_milestones_stay_a_soft_tip():
+    result = check_goal(smart_goal(milestones=()), EDITION)
+    assert result.letter("T").status == Status.SOFT
+    assert [f.hint for f in result.soft] == ["Tijdsgebonden: voeg mijlpalen met een datum toe (stappenplan)"]
+
+
+def test_a_link_outside_the_focus_is_a_soft_tip_naming_the_focus_and_none_while_no_focus_is_agreed():
+    outside = smart_goal(elements=(2, 6), criteria=(5,), focus=Focus(frozenset({1, 2}), frozenset({4, 5})))
+    [finding] = check_goal(outside, EDITION).findings
+    assert (finding.letter, finding.severity, finding.field) == ("A", Severity.SOFT, "elements")
+    assert finding.hint == "Acceptabel: het doel is gekoppeld aan een sleutelelement of criterium buiten jullie focus"
+    assert not check_goal(outside, EDITION).has_hard_failure
+    inside = replace(outside, elements=(2,))
+    assert check_goal(inside, EDITION).findings == ()
+    assert check_goal(replace(outside, focus=None), EDITION).findings == ()  # no focus agreed: anything fits
+
+
+def test_dates_in_hints_read_as_on_the_page():
+    [finding] = check_goal(smart_goal(start=dt.date(2026, 8, 20)), EDITION).findings
+    assert finding.hint == "Tijdsgebonden: het doel start voor het begin van de editie (1 september 2026)"
 
 
 def test_a_plan_without_goals_cannot_pass():
@@ -221,6 +264,8 @@ def hard_valid_goals(draw: st.DrawFn) -> GoalInput:
             max_size=4,
         )
     )
+    if not milestones and not any(action.due for action in actions):
+        milestones = [MilestoneInput(draw(inside), draw(text))]  # a step plan with at least one date
     elements = draw(st.lists(st.integers(1, 7), max_size=3, unique=True))
     criteria = draw(st.lists(st.integers(1, 21), min_size=0 if elements else 1, max_size=3, unique=True))
     return GoalInput(
@@ -300,6 +345,21 @@ def test_moving_any_milestone_outside_the_goals_period_always_fails_time_bound(g
     moved = [f for f in result.letter("T").findings if f.item == 999_999]
     assert [f.code for f in moved] == ["t_milestone_before_start" if outside < goal.start else "t_milestone_after_end"]
     assert all(letter.status != Status.HARD for letter in result.letters if letter.letter != "T")
+
+
+@given(hard_valid_goals())
+def test_without_any_dated_milestone_or_action_a_goal_always_fails_time_bound(goal):
+    undated = tuple(replace(action, due=None) for action in goal.actions)
+    result = check_goal(replace(goal, milestones=(), actions=undated), EDITION)
+    assert result.letter("T").status == Status.HARD
+    assert [f.code for f in result.hard] == ["t_no_dated_step"]
+
+
+@given(hard_valid_goals(), st.dates(dt.date(2026, 1, 1), dt.date(2028, 12, 31)))
+def test_one_dated_action_is_enough_to_pass_time_bound_without_milestones(goal, due):
+    actions = (*goal.actions, ActionInput("Stap", "An", due, id=999_998))
+    result = check_goal(replace(goal, milestones=(), actions=actions), EDITION)
+    assert result.letter("T").status != Status.HARD
 
 
 @given(hard_valid_goals())

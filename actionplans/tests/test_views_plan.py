@@ -29,6 +29,7 @@ from actionplans.tests.factories import (
     submitted_plan,
     with_focus,
 )
+from actionplans.tests.html import form_values
 from partners.tests import factories as f
 from partners.tests.roles import check_role_matrix, client_for
 
@@ -59,6 +60,12 @@ def form_data(data: dict[str, Any], version: int) -> dict[str, Any]:
 def text(response) -> str:
     """The visible text of a response, whitespace collapsed (tags removed)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def submitted_plan_now(plan: ActionPlan, school_user, company_user) -> ActionPlan:
+    """Both sides sign the plan as it is and it is submitted (its goals pass the SMART check)."""
+    signed_plan(plan, school_user, company_user)
+    return services.plan_submit(plan=fresh(plan), by=company_user, today=BEFORE_DEADLINE)
 
 
 @pytest.fixture
@@ -107,11 +114,11 @@ def test_adviser_sees_the_plans_of_their_region_with_goals_signatures_and_smart_
     rows = response.context["rows"]
     assert [plan.participation.school for plan, _check in rows] == [world.school]
     plan, check = rows[0]
-    assert (plan.goal_count, plan.signature_count, check.hard_count) == (2, 0, 7)
+    assert (plan.goal_count, plan.signature_count, check.hard_count) == (2, 0, 8)
     page = text(response)
     assert "GO! Koninklijk Atheneum Antwerpen" in page
     assert "BASF Antwerpen" in page
-    assert "7 knelpunten" in page
+    assert "8 knelpunten" in page
     assert "30 april 2027" in page
     assert "Katholiek Secundair Onderwijs Mol" not in page
 
@@ -236,7 +243,10 @@ def test_the_plan_page_shows_goals_with_smart_verdict_per_letter_milestones_acti
     assert "STEMpact 2026-2027" in page
     assert "Concept" in page
     assert "Deadline: 30 april 2027" in page
-    assert f"Versie {fresh(focused).version}" in page
+    assert "Versie" not in page  # the status line says who changed the plan last instead
+    assert re.search(
+        rf"Laatst gewijzigd door {re.escape(str(school_user))} op \d{{1,2}} \w+ 2\d{{3}} \d{{1,2}}:\d\d", page
+    )
     assert "Script van het project klaar" in page  # the milestone
     assert "Bedrijfsbezoek met de leerkrachten" in page and "Jan Janssens" in page  # the action and its owner
     cards = response.context["cards"]
@@ -486,11 +496,11 @@ def test_adding_a_goal_with_htmx_answers_the_goal_with_its_smart_check_in_dutch(
     assert f'id="goal-{goal.pk}"' in response.content.decode()
     assert "Specifiek: kies voor welke graad het doel is" in page
     assert "Meetbaar: geef een streefwaarde" in page
-    assert "Tijdsgebonden: het doel start voor het begin van de editie (1-9-2026)" in page
-    assert "Tijdsgebonden: voeg mijlpalen met een datum toe (stappenplan)" in page
+    assert "Tijdsgebonden: het doel start voor het begin van de editie (1 september 2026)" in page
+    assert "Tijdsgebonden: plan minstens één mijlpaal of actie met een datum" in page
     # the plan's status line and the add button come along
     assert re.search(r'<div id="plan-status"[^>]*hx-swap-oob="true"', response.content.decode())
-    assert "3 knelpunten blokkeren de ondertekening" in page
+    assert "4 knelpunten blokkeren de ondertekening" in page
     assert 'id="goal-new"' in response.content.decode()
 
 
@@ -657,7 +667,7 @@ def test_adding_a_milestone_appends_it_and_rechecks_the_goal(focused, school_use
     milestone = Milestone.objects.get()
     assert f'hx-swap-oob="beforeend:#goal-{goal.pk}-milestones"' in html
     assert f'id="milestone-{milestone.pk}"' in html
-    assert "Tijdsgebonden: mijlpaal na de einddatum: Presentatie (1-7-2027)" in text(response)
+    assert "Tijdsgebonden: mijlpaal na de einddatum: Presentatie (1 juli 2027)" in text(response)
     assert f'id="goal-{goal.pk}-milestone-new"' in html
 
 
@@ -754,7 +764,7 @@ def test_the_history_shows_who_changed_which_field_from_what_to_what(focused, sc
         (f"Doel “{goal.title}”", "Startdatum", "15 januari 2027", "1 februari 2027"),
         (f"Doel “{goal.title}”", "Graden", "Tweede graad", "Tweede graad, Derde graad"),
     ]
-    assert "toegevoegd" in page and "Aangemaakt" in page
+    assert "Toegevoegd" in page and "Aangemaakt" in page
 
 
 # --------------------------------------------------------------------------- menu and dashboard
@@ -902,3 +912,219 @@ def test_writing_to_an_item_someone_removed_meanwhile_says_who_removed_it_and_ke
     assert "Iemand anders heeft intussen het doel van dit onderdeel verwijderd. Er werd niets opgeslagen." in text(edit)
     assert "Iemand anders heeft dit onderdeel intussen verwijderd. Er werd niets opgeslagen." in text(add)
     assert not Milestone.objects.exists()
+
+
+# --------------------------------------------------------------------------- two people at once: only what was changed
+
+
+def test_an_old_page_saving_one_field_of_a_goal_does_not_undo_a_colleagues_change(focused, school_user, company_user):
+    goal = services.goal_add(plan=focused, by=school_user, data=smart_goal_data(target_value=Decimal("40")))
+    opened = fresh(focused).version
+    company = client_for(company_user)
+    shown = form_values(
+        company.get(url("goal-edit", focused.pk, goal.pk), headers=HTMX).content.decode(),
+        url("goal-edit", focused.pk, goal.pk),
+    )
+    services.goal_update(goal=goal, by=school_user, version=opened, data={"title": "Meisjes kiezen STEM"})
+
+    # The company's page still shows the old title; it changes only the target value and saves.
+    response = company.post(url("goal-edit", focused.pk, goal.pk), shown | {"target_value": "60"}, headers=HTMX)
+
+    assert response.status_code == 200
+    saved = Goal.objects.get()
+    assert (saved.title, saved.target_value) == ("Meisjes kiezen STEM", Decimal("60"))
+
+
+def test_saving_again_after_a_stale_save_keeps_the_other_persons_change_in_fields_not_touched(
+    focused, school_user, company_user
+):
+    goal = services.goal_add(plan=focused, by=school_user, data=smart_goal_data(target_value=Decimal("40")))
+    opened = fresh(focused).version
+    company = client_for(company_user)
+    edit = url("goal-edit", focused.pk, goal.pk)
+    shown = form_values(company.get(edit, headers=HTMX).content.decode(), edit)
+    # The school renames goal 1 and sets its target; the company, on the older version, changes only the target.
+    services.goal_update(
+        goal=goal, by=school_user, version=opened, data={"title": "Meisjes kiezen STEM", "target_value": "50"}
+    )
+
+    refused = company.post(edit, shown | {"target_value": "60"}, headers=HTMX)
+
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert 'value="Meisjes kiezen STEM"' in html  # the current title, not the one the company's page showed
+    assert 'value="60"' in html  # what the company typed
+    assert Goal.objects.get().target_value == Decimal("50")
+
+    again = company.post(edit, form_values(html, edit), headers=HTMX)  # "save again" as the form now reads
+
+    assert again.status_code == 200
+    saved = Goal.objects.get()
+    assert (saved.title, saved.target_value) == ("Meisjes kiezen STEM", Decimal("60"))
+
+
+def test_an_old_page_saving_one_field_of_an_action_keeps_the_other_fields(focused, school_user, company_user):
+    action = services.action_add(
+        goal=services.goal_add(plan=focused, by=school_user, data={"title": "Doel"}),
+        by=school_user,
+        data={"title": "Bedrijfsbezoek", "owner": "An", "due": dt.date(2027, 2, 1)},
+    )
+    company = client_for(company_user)
+    edit = url("action-edit", focused.pk, action.pk)
+    shown = form_values(company.get(edit, headers=HTMX).content.decode(), edit)
+    services.action_update(action=action, by=school_user, version=fresh(focused).version, data={"owner": "Jan"})
+
+    response = company.post(edit, shown | {"status": "done"}, headers=HTMX)
+
+    assert response.status_code == 200
+    saved = Action.objects.get()
+    assert (saved.owner, saved.status, saved.due) == ("Jan", "done", dt.date(2027, 2, 1))
+
+
+def test_a_save_with_a_missing_or_garbled_version_is_refused_and_saves_nothing(focused, school_user):
+    goal = services.goal_add(plan=focused, by=school_user, data={"title": "Doel"})
+    client = client_for(school_user)
+    for version in ("", "abc", str(fresh(focused).version + 3)):
+        response = client.post(
+            url("goal-edit", focused.pk, goal.pk), {"title": "Ander", "version": version}, headers=HTMX
+        )
+        assert response.status_code == 400
+        assert f'id="goal-{goal.pk}-main"' in response.content.decode()
+    assert Goal.objects.get().title == "Doel"
+
+
+# --------------------------------------------------------------------------- refused removals answer in place
+
+
+@pytest.mark.parametrize("kind", ["goal", "milestone", "action"])
+def test_removing_from_a_plan_submitted_meanwhile_answers_the_item_with_the_dutch_reason(
+    focused, school_user, company_user, kind
+):
+    goal = smart_goal(focused, school_user)
+    opened = fresh(focused).version
+    submitted_plan_now(focused, school_user, company_user)
+    item = {"goal": goal, "milestone": goal.milestones.get(), "action": goal.actions.get()}[kind]
+
+    response = client_for(school_user).post(
+        url(f"{kind}-remove", focused.pk, item.pk), {"version": opened}, headers=HTMX
+    )
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f'id="{kind}-{item.pk}"' in html  # the card or row it replaces, not a bare error page
+    assert "Dit actieplan is ingediend en vergrendeld. Er werd niets verwijderd." in text(response)
+    assert "Forbidden" not in html and "<html" not in html
+    assert "Verwijderen" not in text(response).replace("Er werd niets verwijderd", "")  # no controls on a locked plan
+    assert (Goal.objects.count(), Milestone.objects.count(), Action.objects.count()) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("kind", ["goal", "milestone", "action"])
+def test_a_remove_button_without_a_valid_version_answers_the_item_with_the_reason(focused, school_user, kind):
+    goal = smart_goal(focused, school_user)
+    item = {"goal": goal, "milestone": goal.milestones.get(), "action": goal.actions.get()}[kind]
+    for version in ("", "x", str(fresh(focused).version + 1)):
+        response = client_for(school_user).post(
+            url(f"{kind}-remove", focused.pk, item.pk), {"version": version}, headers=HTMX
+        )
+        assert response.status_code == 400
+        assert f'id="{kind}-{item.pk}"' in response.content.decode()
+        assert "De pagina was niet meer actueel" in text(response) or "bestaat niet" in text(response)
+    assert (Goal.objects.count(), Milestone.objects.count(), Action.objects.count()) == (1, 1, 1)
+
+
+def test_without_javascript_a_refused_removal_shows_the_plan_page_with_the_reason(focused, school_user, company_user):
+    goal = smart_goal(focused, school_user)
+    opened = fresh(focused).version
+    submitted_plan_now(focused, school_user, company_user)
+    response = client_for(school_user).post(url("goal-remove", focused.pk, goal.pk), {"version": opened})
+    assert response.status_code == 403
+    assert "<h1>Actieplan</h1>" in response.content.decode()
+    assert "Dit actieplan is ingediend en vergrendeld. Er werd niets verwijderd." in text(response)
+
+
+def test_a_write_someone_may_not_make_answers_the_dutch_403_page_with_a_way_back(world, focused, school_user):
+    goal = services.goal_add(plan=focused, by=school_user, data={"title": "Doel"})
+    response = client_for(world.users["adviser"]).post(
+        url("goal-remove", focused.pk, goal.pk), {"version": fresh(focused).version}
+    )
+    assert response.status_code == 403
+    page = text(response)
+    assert "Dit mag je niet doen" in page and "Er werd niets gewijzigd." in page
+    assert "Forbidden" not in page
+    assert f'href="{reverse("dashboard")}"' in response.content.decode()
+    assert 'id="forbidden-back"' in response.content.decode()
+
+
+# --------------------------------------------------------------------------- links outside the focus
+
+
+def test_editing_a_goal_keeps_its_links_outside_the_focus_marked_and_the_check_gives_a_tip(plan, school_user):
+    goal = smart_goal(plan, school_user, elements=[element(6).pk], criteria=[criterion(17).pk])
+    with_focus(plan, 1, 2)  # agreed later: element 6 and criterion 17 lie outside it
+    client = client_for(school_user)
+    edit = url("goal-edit", plan.pk, goal.pk)
+    form = client.get(edit, headers=HTMX).content.decode()
+    assert f"{element(6)} (buiten de focus)" in form
+    assert f"{criterion(17)} (buiten de focus)" in form
+
+    saved = client.post(edit, form_values(form, edit) | {"title": "Nieuwe titel"}, headers=HTMX)
+
+    assert saved.status_code == 200
+    goal = Goal.objects.get()
+    assert (goal.title, [e.pk for e in goal.elements.all()], [c.pk for c in goal.criteria.all()]) == (
+        "Nieuwe titel",
+        [element(6).pk],
+        [criterion(17).pk],
+    )
+    assert "Acceptabel: het doel is gekoppeld aan een sleutelelement of criterium buiten jullie focus" in text(saved)
+
+
+# --------------------------------------------------------------------------- the dashboard
+
+
+def test_the_dashboard_reads_a_members_plans_in_a_constant_number_of_queries(world, plan, company_user, school_user):
+    def plan_queries() -> int:
+        client = client_for(company_user)
+        client.get(reverse("dashboard"))  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        return sum('"actionplans_' in query["sql"] for query in captured.captured_queries), text(response)
+
+    smart_goal(with_focus(plan, 1, 2), school_user)
+    one, _page = plan_queries()
+    third = f.CompanyFactory(name="Agfa")
+    for school, company in ((world.other_school, world.other_company), (world.far_school, third)):
+        f.membership(company_user, "company", company=company)
+        more = services.plan_get_or_create(match=active_match(school, company, world.edition), by=None)
+        smart_goal(with_focus(more, 1, 2), school_user)
+    three, page = plan_queries()
+
+    assert "Actieplan met Technicum Antwerpen" in page and "Actieplan met Katholiek Secundair Onderwijs Mol" in page
+    assert three == one
+
+
+@pytest.mark.parametrize(
+    "form", ["goal-add", "goal-edit", "milestone-add", "milestone-edit", "action-add", "action-edit"]
+)
+def test_opening_a_form_of_a_plan_submitted_meanwhile_answers_the_piece_with_the_reason(
+    focused, school_user, company_user, form
+):
+    goal = smart_goal(focused, school_user)
+    milestone, action = goal.milestones.get(), goal.actions.get()
+    submitted_plan_now(focused, school_user, company_user)
+    target, slot = {
+        "goal-add": (url("goal-add", focused.pk), "goal-new"),
+        "goal-edit": (url("goal-edit", focused.pk, goal.pk), f"goal-{goal.pk}-main"),
+        "milestone-add": (url("milestone-add", focused.pk, goal.pk), f"goal-{goal.pk}-milestone-new"),
+        "milestone-edit": (url("milestone-edit", focused.pk, milestone.pk), f"milestone-{milestone.pk}"),
+        "action-add": (url("action-add", focused.pk, goal.pk), f"goal-{goal.pk}-action-new"),
+        "action-edit": (url("action-edit", focused.pk, action.pk), f"action-{action.pk}"),
+    }[form]
+
+    response = client_for(school_user).get(target, headers=HTMX)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f'id="{slot}"' in html and "<html" not in html and "<form" not in html
+    assert "Het actieplan is ingediend en vergrendeld: niemand kan het nog wijzigen." in text(response)

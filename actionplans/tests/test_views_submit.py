@@ -21,6 +21,7 @@ from actionplans.tests.factories import (
     submitted_plan,
     with_focus,
 )
+from actionplans.tests.html import form_values
 from partners.models import Edition, StemProject
 from partners.tests.roles import check_role_matrix, client_for
 
@@ -201,9 +202,14 @@ def test_sign_role_matrix_only_lets_a_member_of_that_side_sign(world, smart_plan
     expected = READ_DRAFT | {signer: 302, other_side: 403, "adviser": 403, "coordinator": 403}
 
     def sign(client):
+        side = slug_side(slug)
         return client.post(
             url("plan-sign", smart_plan, slug),
-            {f"sign-{slug_side(slug)}-name": "Karin", f"sign-{slug_side(slug)}-role": "Directeur"},
+            {
+                f"sign-{side}-name": "Karin",
+                f"sign-{side}-role": "Directeur",
+                f"sign-{side}-version": version_of(smart_plan),
+            },
         )
 
     check_role_matrix(world, sign, expected)
@@ -215,18 +221,36 @@ def slug_side(slug):
     return {"school": "school", "bedrijf": "company"}[slug]
 
 
+def version_of(plan) -> int:
+    """The version a page of the plan shows now (what its forms send)."""
+    return fresh(plan).version
+
+
+def sign_data(side: str, plan, **values) -> dict:
+    data = {"name": "Karin Wouters", "role": "Directeur", "version": version_of(plan)} | values
+    return {f"sign-{side}-{name}": value for name, value in data.items()}
+
+
 def test_withdraw_signature_role_matrix(world, smart_plan, school_user, company_user):
     signed_plan(smart_plan, school_user, company_user)
     # Allowed: the school's own members, and coordinators (here after the school withdrew: nothing left to withdraw).
     expected = READ_DRAFT | {"own_school": 302, "company": 403, "adviser": 403, "coordinator": 302}
-    check_role_matrix(world, lambda client: client.post(url("plan-sign-withdraw", smart_plan, "school")), expected)
+    check_role_matrix(
+        world,
+        lambda client: client.post(
+            url("plan-sign-withdraw", smart_plan, "school"), {"version": version_of(smart_plan)}
+        ),
+        expected,
+    )
     assert list(Signature.objects.filter(plan=smart_plan).values_list("side", flat=True)) == ["company"]
 
 
 def test_submit_role_matrix_lets_either_side_try(world, smart_plan):
     # Not signed yet: the sides are allowed to try and get the refusal; everyone else is refused or sees nothing.
     expected = READ_DRAFT | {"own_school": 400, "company": 400, "adviser": 403, "coordinator": 403}
-    check_role_matrix(world, lambda client: client.post(url("plan-submit", smart_plan)), expected)
+    check_role_matrix(
+        world, lambda client: client.post(url("plan-submit", smart_plan), {"version": version_of(smart_plan)}), expected
+    )
     assert fresh(smart_plan).status == ActionPlan.Status.DRAFT
 
 
@@ -339,7 +363,7 @@ def test_a_stale_save_is_refused_keeps_what_was_typed_and_says_who_changed_what(
     shown = text(response)
     assert "Iemand anders heeft intussen opgeslagen" in shown
     assert "Iemand anders heeft dit deel van het actieplan gewijzigd nadat je het opende." in shown
-    assert f"Inbreng in het leerplan — — Gastlessen over polymeren {company_user}" in shown
+    assert f"Inbreng in het leerplan Actieplan — Gastlessen over polymeren {company_user}" in shown
     html = response.content.decode()
     assert "Project rond recyclage</textarea>" in html
     assert 'value="UAntwerpen"' in html
@@ -480,7 +504,7 @@ def test_editing_a_member_someone_removed_meanwhile_keeps_what_was_typed(world, 
     )
     assert response.status_code == 409
     assert "Iemand anders heeft dit teamlid intussen verwijderd." in text(response)
-    assert f"Verwijderd Piet Piet — {company_user}" in text(response)
+    assert f"Verwijderd Lid van het Teacher Design Team “Piet” Piet — {company_user}" in text(response)
     assert 'value="Piet Pieters"' in response.content.decode()
 
 
@@ -495,7 +519,7 @@ def test_a_stale_cool_step_save_is_refused_with_the_typed_notes(world, plan, com
     )
     assert response.status_code == 409
     shown = text(response)
-    assert "Notities Brainstorm — Script in drie delen" in shown
+    assert "Notities COOL-stap “Brainstorm” — Script in drie delen" in shown
     assert "Script in twee delen</textarea>" in response.content.decode()
     step.refresh_from_db()
     assert (step.status, step.notes) == ("not_started", "Script in drie delen")
@@ -506,11 +530,7 @@ def test_a_stale_cool_step_save_is_refused_with_the_typed_notes(world, plan, com
 
 def test_signing_records_the_typed_name_and_function_with_the_time(world, smart_plan):
     school = client_for(world.users["own_school"])
-    response = school.post(
-        url("plan-sign", smart_plan, "school"),
-        {"sign-school-name": "Karin Wouters", "sign-school-role": "Directeur"},
-        follow=True,
-    )
+    response = school.post(url("plan-sign", smart_plan, "school"), sign_data("school", smart_plan), follow=True)
     shown = text(response)
     assert "Karin Wouters heeft de engagementsverklaring ondertekend voor GO! Koninklijk Atheneum Antwerpen." in shown
     signature = Signature.objects.get(plan=smart_plan)
@@ -522,7 +542,7 @@ def test_signing_records_the_typed_name_and_function_with_the_time(world, smart_
 
 def test_signing_for_the_other_side_is_forbidden(world, smart_plan):
     response = client_for(world.users["company"]).post(
-        url("plan-sign", smart_plan, "school"), {"sign-school-name": "Jan", "sign-school-role": "HR"}
+        url("plan-sign", smart_plan, "school"), sign_data("school", smart_plan, name="Jan", role="HR")
     )
     assert response.status_code == 403
     assert not Signature.objects.exists()
@@ -536,9 +556,7 @@ def test_an_unknown_side_is_not_found(world, smart_plan):
 def test_signing_is_refused_while_the_smart_check_fails_and_the_page_says_what_to_fix(world, plan, school_user):
     with_focus(plan, 1, 2)
     goal = smart_goal(plan, school_user, target_value=None)
-    response = client_for(world.users["own_school"]).post(
-        url("plan-sign", plan, "school"), {"sign-school-name": "Karin Wouters", "sign-school-role": "Directeur"}
-    )
+    response = client_for(world.users["own_school"]).post(url("plan-sign", plan, "school"), sign_data("school", plan))
     assert response.status_code == 400
     shown = text(response)
     assert "Los eerst de knelpunten van de SMART-controle op voor je ondertekent. Er is nog 1 knelpunt." in shown
@@ -550,7 +568,7 @@ def test_signing_is_refused_while_the_smart_check_fails_and_the_page_says_what_t
 
 def test_signing_without_a_function_names_the_field(world, smart_plan):
     response = client_for(world.users["company"]).post(
-        url("plan-sign", smart_plan, "bedrijf"), {"sign-company-name": "Jan Janssens", "sign-company-role": ""}
+        url("plan-sign", smart_plan, "bedrijf"), sign_data("company", smart_plan, name="Jan Janssens", role="")
     )
     assert response.status_code == 400
     assert re.search(r'id="id_sign-company-role_error"[^>]*>Dit veld is vereist\.<', response.content.decode())
@@ -572,7 +590,9 @@ def test_changing_the_plan_after_signing_withdraws_the_signatures(world, smart_p
 def test_a_signed_plan_is_submitted_and_locked(world, smart_plan, school_user, company_user):
     open_submission(world)
     signed_plan(smart_plan, school_user, company_user)
-    response = client_for(world.users["company"]).post(url("plan-submit", smart_plan), follow=True)
+    response = client_for(world.users["company"]).post(
+        url("plan-submit", smart_plan), {"version": version_of(smart_plan)}, follow=True
+    )
     shown = text(response)
     assert "Het actieplan is ingediend. Het is nu vergrendeld" in shown
     assert "Ingediend op" in shown
@@ -584,7 +604,9 @@ def test_a_signed_plan_is_submitted_and_locked(world, smart_plan, school_user, c
 def test_submitting_without_both_signatures_is_refused(world, smart_plan, school_user):
     open_submission(world)
     services.plan_sign(plan=smart_plan, side="school", name="Karin", role="Directeur", by=school_user)
-    response = client_for(world.users["own_school"]).post(url("plan-submit", smart_plan))
+    response = client_for(world.users["own_school"]).post(
+        url("plan-submit", smart_plan), {"version": version_of(smart_plan)}
+    )
     assert response.status_code == 400
     shown = text(response)
     assert "De school en het mentorbedrijf moeten eerst allebei de engagementsverklaring ondertekenen." in shown
@@ -595,7 +617,9 @@ def test_submitting_without_both_signatures_is_refused(world, smart_plan, school
 def test_submitting_after_the_deadline_is_refused_naming_the_deadline(world, smart_plan, school_user, company_user):
     deadline = open_submission(world, days=-1)
     signed_plan(smart_plan, school_user, company_user)
-    response = client_for(world.users["own_school"]).post(url("plan-submit", smart_plan))
+    response = client_for(world.users["own_school"]).post(
+        url("plan-submit", smart_plan), {"version": version_of(smart_plan)}
+    )
     assert response.status_code == 400
     shown = text(response)
     short = date_format(deadline, "SHORT_DATE_FORMAT")
@@ -617,7 +641,9 @@ def test_a_coordinators_extension_opens_submission_again_and_is_logged(world, sm
 
     shown = text(client_for(world.users["own_school"]).get(url("plan-submit", smart_plan)))
     assert f"Je kunt indienen tot en met {date_format(until, 'j F Y')}." in shown
-    response = client_for(world.users["own_school"]).post(url("plan-submit", smart_plan))
+    response = client_for(world.users["own_school"]).post(
+        url("plan-submit", smart_plan), {"version": version_of(smart_plan)}
+    )
     assert response.status_code == 302
     assert fresh(smart_plan).status == ActionPlan.Status.SUBMITTED
 
@@ -628,7 +654,7 @@ def test_an_extension_before_the_deadline_is_named_next_to_the_date(world, plan)
         url("plan-extension", plan), {"until": (deadline - dt.timedelta(days=1)).isoformat(), "reason": "Ziekte"}
     )
     assert response.status_code == 400
-    expected = f"Het uitstel moet na de deadline ({date_format(deadline, 'SHORT_DATE_FORMAT')}) eindigen."
+    expected = f"Het uitstel moet na de deadline ({date_format(deadline, 'j F Y')}) eindigen."
     assert re.search(rf'id="id_until_error"[^>]*>{re.escape(expected)}<', response.content.decode())
     assert fresh(plan).extension_until is None
 
@@ -755,3 +781,158 @@ def test_the_submit_page_reads_in_a_constant_number_of_queries(world, plan, scho
     smart_goal(plan, school_user, title="Tweede doel")
     smart_goal(plan, school_user, title="Derde doel", target_value=None)
     assert _queries(client, url("plan-submit", plan)) == one
+
+
+# --------------------------------------------------------------------------- acting on the text one read
+
+
+def test_the_forms_of_the_declaration_carry_the_version_of_the_page(world, smart_plan, school_user, company_user):
+    services.plan_sign(plan=smart_plan, side="company", name="Jan", role="HR", by=company_user)
+    version = version_of(smart_plan)
+    html = client_for(school_user).get(url("plan-submit", smart_plan)).content.decode()
+    sign = form_values(html, url("plan-sign", smart_plan, "school"))
+    assert sign["sign-school-version"] == str(version)
+    assert form_values(html, url("plan-submit", smart_plan))["version"] == str(version)
+    coordinator = client_for(world.users["coordinator"]).get(url("plan-submit", smart_plan)).content.decode()
+    assert form_values(coordinator, url("plan-sign-withdraw", smart_plan, "bedrijf"))["version"] == str(version)
+
+
+def test_signing_a_page_read_before_a_change_is_refused_naming_who_changed_what(world, smart_plan, company_user):
+    school = client_for(world.users["own_school"])
+    page = school.get(url("plan-submit", smart_plan)).content.decode()
+    goal = smart_plan.goals.get()
+    services.goal_update(goal=goal, by=company_user, version=version_of(smart_plan), data={"end": "2027-06-01"})
+
+    typed = form_values(page, url("plan-sign", smart_plan, "school")) | {"sign-school-role": "Directeur"}
+    response = school.post(url("plan-sign", smart_plan, "school"), typed)
+
+    assert response.status_code == 409
+    shown = text(response)
+    assert "Het actieplan werd gewijzigd nadat je het opende. Er gebeurde niets: lees eerst de wijzigingen." in shown
+    assert f"Einddatum Doel “{goal.title}” 15 juni 2027 1 juni 2027 {company_user}" in shown
+    assert 'value="Directeur"' in response.content.decode()  # what was typed stays
+    assert not Signature.objects.exists()
+    # The form now carries the version just seen: signing again goes through.
+    again = school.post(
+        url("plan-sign", smart_plan, "school"),
+        form_values(response.content.decode(), url("plan-sign", smart_plan, "school")),
+    )
+    assert again.status_code == 302
+    assert Signature.objects.get().name == typed["sign-school-name"]
+
+
+def test_submitting_or_withdrawing_a_page_read_before_a_change_is_refused(world, smart_plan, school_user, company_user):
+    open_submission(world)
+    read = signed_plan(smart_plan, school_user, company_user).version
+    services.plan_update(plan=smart_plan, by=company_user, version=read, data={"project_theme": "Water"})
+    signed_plan(smart_plan, school_user, company_user)  # both sign the new text
+    school = client_for(school_user)
+
+    submitted = school.post(url("plan-submit", smart_plan), {"version": read})
+    withdrawn = school.post(url("plan-sign-withdraw", smart_plan, "school"), {"version": read})
+
+    for response in (submitted, withdrawn):
+        assert response.status_code == 409
+        assert "lees eerst de wijzigingen" in text(response)
+        assert f"Thema Actieplan — Water {company_user}" in text(response)
+    assert fresh(smart_plan).status == ActionPlan.Status.DRAFT
+    assert Signature.objects.count() == 2
+
+
+@pytest.mark.parametrize("version", [None, "", "twee", "999"])
+def test_signing_submitting_and_withdrawing_without_a_valid_version_are_refused(
+    world, smart_plan, school_user, company_user, version
+):
+    open_submission(world)
+    signed_plan(smart_plan, school_user, company_user)
+    data = {} if version is None else {"version": version}
+    school = client_for(school_user)
+    submitted = school.post(url("plan-submit", smart_plan), data)
+    withdrawn = school.post(url("plan-sign-withdraw", smart_plan, "school"), data)
+    assert (submitted.status_code, withdrawn.status_code) == (400, 400)
+    assert fresh(smart_plan).status == ActionPlan.Status.DRAFT
+    assert Signature.objects.count() == 2
+    Signature.objects.filter(side="school").delete()
+    signing = sign_data("school", smart_plan) | {"sign-school-version": "" if version is None else version}
+    assert school.post(url("plan-sign", smart_plan, "school"), signing).status_code == 400
+    assert Signature.objects.count() == 1
+
+
+def test_removing_a_team_member_without_a_valid_version_is_refused(world, plan, company_user):
+    member = services.team_member_add(plan=plan, by=company_user, data={"name": "Piet", "kind": "teacher"})
+    school = client_for(world.users["own_school"])
+    for data in ({}, {"version": "x"}, {"version": version_of(plan) + 4}):
+        response = school.post(url("plan-team-remove", plan, member.pk), data)
+        assert response.status_code == 400
+        assert "De pagina was niet meer actueel" in text(response) or "bestaat niet" in text(response)
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+
+
+# --------------------------------------------------------------------------- reopening and extensions
+
+
+def test_reopening_after_the_deadline_asks_for_a_new_date_and_the_plan_can_be_submitted_again(
+    world, submitted, school_user, company_user
+):
+    open_submission(world, days=-3)  # the deadline passed after the plan was submitted
+    coordinator = client_for(world.users["coordinator"])
+    page = text(coordinator.get(url("plan-submit", submitted)))
+    assert "Opnieuw indienen kan tot en met" in page
+
+    refused = coordinator.post(url("plan-reopen", submitted), {"reason": "Budget corrigeren"})
+    assert refused.status_code == 400
+    assert "Geef een nieuwe datum tot wanneer het actieplan opnieuw ingediend kan worden." in text(refused)
+    assert fresh(submitted).status == ActionPlan.Status.SUBMITTED
+
+    until = timezone.localdate() + dt.timedelta(days=10)
+    response = coordinator.post(
+        url("plan-reopen", submitted),
+        {"reason": "Budget corrigeren", "extension_until": until.isoformat()},
+        follow=True,
+    )
+    assert "De jury ziet het niet meer tot het opnieuw ingediend is" in text(response)
+    plan = fresh(submitted)
+    assert (plan.status, plan.deadline) == (ActionPlan.Status.DRAFT, until)
+    assert PlanEvent.objects.filter(plan=plan, action=PlanEvent.Action.EXTENSION_GRANTED).get().note == (
+        "Budget corrigeren"
+    )
+    assert client_for(world.users["juror"]).get(url("plan-submit", plan)).status_code == 404
+
+    again = client_for(school_user).post(url("plan-submit", plan), {"version": plan.version})
+    assert again.status_code == 302
+    assert fresh(plan).status == ActionPlan.Status.SUBMITTED
+
+
+def test_reopening_before_the_deadline_needs_no_new_date(world, submitted):
+    open_submission(world)
+    coordinator = client_for(world.users["coordinator"])
+    assert "Opnieuw indienen kan tot en met" not in text(coordinator.get(url("plan-submit", submitted)))
+    response = coordinator.post(url("plan-reopen", submitted), {"reason": "Typfout"})
+    assert response.status_code == 302
+    assert fresh(submitted).extension_until is None
+
+
+def test_the_extension_form_shows_its_date_in_the_date_picker_and_can_clear_it(world, plan):
+    until = timezone.localdate() + dt.timedelta(days=200)
+    services.plan_extension_grant(plan=plan, by=world.users["coordinator"], until=until, reason="Ziekte")
+    coordinator = client_for(world.users["coordinator"])
+    html = coordinator.get(url("plan-submit", plan)).content.decode()
+    assert re.search(rf'<input type="date" name="until" value="{until.isoformat()}"', html)
+
+    cleared = coordinator.post(url("plan-extension", plan), {"until": "", "reason": "Toch niet nodig"}, follow=True)
+
+    assert "Het uitstel is geschrapt: de deadline van de editie geldt opnieuw." in text(cleared)
+    assert (fresh(plan).extension_until, fresh(plan).deadline) == (None, world.edition.plan_deadline)
+    latest = PlanEvent.objects.filter(plan=plan, action=PlanEvent.Action.EXTENSION_GRANTED).order_by("-id").first()
+    assert (latest.note, latest.changes[0]["new"]) == ("Toch niet nodig", None)
+
+
+def test_an_extension_in_the_past_is_refused_next_to_the_date(world, plan):
+    Edition.objects.filter(pk=world.edition.pk).update(plan_deadline=timezone.localdate() - dt.timedelta(days=30))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = client_for(world.users["coordinator"]).post(
+        url("plan-extension", plan), {"until": yesterday.isoformat(), "reason": "Ziekte"}
+    )
+    assert response.status_code == 400
+    assert re.search(r'id="id_until_error"[^>]*>Kies vandaag of een latere datum\.<', response.content.decode())
+    assert fresh(plan).extension_until is None
