@@ -23,6 +23,19 @@ from .models import (
 )
 
 
+class ReadOnly:
+    """Records kept as they happened (history, sent reminders): nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+
 class GoalInline(CoordinatorPermissions, admin.TabularInline):
     model = Goal
     extra = 0
@@ -54,20 +67,11 @@ class CommentInline(CoordinatorPermissions, admin.TabularInline):
     readonly_fields = ["author", "created_at"]
 
 
-class PlanEventInline(CoordinatorPermissions, admin.TabularInline):
+class PlanEventInline(ReadOnly, CoordinatorPermissions, admin.TabularInline):
     model = PlanEvent
     extra = 0
     fields = ["at", "action", "by", "changes", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
 
 
 @admin.register(ActionPlan)
@@ -115,7 +119,7 @@ class LearningNetworkSessionAdmin(CoordinatorAdmin):
     inlines = [AttendanceInline]
 
 
-class PlanReminderDeliveryInline(CoordinatorPermissions, admin.TabularInline):
+class PlanReminderDeliveryInline(ReadOnly, CoordinatorPermissions, admin.TabularInline):
     """Per person: whether the reminder reached them (a refused address is logged, not retried)."""
 
     model = PlanReminderDelivery
@@ -123,18 +127,9 @@ class PlanReminderDeliveryInline(CoordinatorPermissions, admin.TabularInline):
     fields = ["email", "user", "status", "error", "at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
 
 @admin.register(PlanReminder)
-class PlanReminderAdmin(CoordinatorAdmin):
+class PlanReminderAdmin(ReadOnly, CoordinatorAdmin):
     """The deadline reminders that went out (actionplans/tasks.py): read only, since a row is what keeps a school
     from being reminded twice."""
 
@@ -145,12 +140,3 @@ class PlanReminderAdmin(CoordinatorAdmin):
     fields = ["participation", "kind", "deadline", "recipients", "sent_at", "completed_at"]
     readonly_fields = fields
     inlines = [PlanReminderDeliveryInline]
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False

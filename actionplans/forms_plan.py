@@ -24,6 +24,7 @@ from baseline.models import Criterion, KeyElement
 from . import smart
 from .forms_base import ChangedFieldsForm, DateInput
 from .models import Action, Grade, Track
+from .services import GOAL_FIELDS
 
 
 class VersionedForm(ChangedFieldsForm):
@@ -102,28 +103,8 @@ class GoalForm(VersionedForm):
     goal's own links outside them (marked "outside the focus": made before the focus was agreed, they stay linked
     unless someone unticks them)."""
 
-    field_names = (
-        "title",
-        "elements",
-        "criteria",
-        "grades",
-        "tracks",
-        "programme",
-        "subjects",
-        "indicator",
-        "unit",
-        "baseline_value",
-        "target_value",
-        "fit",
-        "owner_school",
-        "owner_company",
-        "company_hours",
-        "company_staff",
-        "material",
-        "budget",
-        "start",
-        "end",
-    )
+    #: The form's order: the title, the links, then the SMART fields in the services' order.
+    field_names = ("title", "elements", "criteria", *(f for f in GOAL_FIELDS if f not in ("order", "title")))
 
     title = forms.CharField(label=_("Title"), max_length=200)
     elements = forms.TypedMultipleChoiceField(
