@@ -2,6 +2,7 @@
 each person sees, what is saved)."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -52,7 +53,7 @@ def participation_of(world, school=None) -> Participation:
 
 def text(response) -> str:
     """The page's text with tags removed and white space collapsed, as a person reads it."""
-    content = re.sub(r"<[^>]+>", " ", response.content.decode())
+    content = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
     return " ".join(content.split())
 
 

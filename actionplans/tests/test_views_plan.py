@@ -5,6 +5,7 @@ the menu entry and the dashboard's calls to action."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 from typing import Any
@@ -58,8 +59,8 @@ def form_data(data: dict[str, Any], version: int) -> dict[str, Any]:
 
 
 def text(response) -> str:
-    """The visible text of a response, whitespace collapsed (tags removed)."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    """The visible text of a response, whitespace collapsed (tags removed, entities such as &#x27; read back)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def submitted_plan_now(plan: ActionPlan, school_user, company_user) -> ActionPlan:
