@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Participation, Region
 
 from . import engine
-from .views import PART_LABELS
+from .models import PART_LABELS
 
 #: A weight above this is a typing error rather than a choice (only the proportions matter: 30 and 0.30 are the same).
 MAX_WEIGHT = 100

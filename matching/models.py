@@ -57,6 +57,17 @@ class MentorProfile(models.Model):
         return f"{self.company} – {self.edition}"
 
 
+#: The six parts of the matching score as people read them (the same words as the weights' fields).
+PART_LABELS = {
+    "need": _("School's needs"),
+    "proximity": _("Proximity"),
+    "sector": _("Study area and core activity"),
+    "resources": _("Time and staff"),
+    "willingness": _("Willingness to share and continue"),
+    "continuity": _("Earlier partnership"),
+}
+
+
 class MatchWeights(models.Model):
     """Per edition, how much each part of the matching score counts (set by the coordinator)."""
 

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from partners.models import Company, Edition, Participation, Role
@@ -23,21 +22,11 @@ from stempact.charts import BarChart, bar_chart
 
 from . import decisions, services
 from .forms import AcceptForm, ExcludeForm, ProposeForm, RankingFilterForm, ReasonForm
-from .models import Match
+from .models import PART_LABELS, Match
 from .permissions import accept_side, can_decide, can_view_matches, matches_visible_to, open_side
 from .selectors import participation_for_decider
 
 RANKING_LIMIT = 10
-
-#: The six parts of the matching score as people read them (the same words as the weights' fields).
-PART_LABELS = {
-    "need": gettext_lazy("School's needs"),
-    "proximity": gettext_lazy("Proximity"),
-    "sector": gettext_lazy("Study area and core activity"),
-    "resources": gettext_lazy("Time and staff"),
-    "willingness": gettext_lazy("Willingness to share and continue"),
-    "continuity": gettext_lazy("Earlier partnership"),
-}
 
 
 def _parts_chart(row: services.RankedCompany) -> BarChart:

@@ -34,9 +34,8 @@ from partners.models import Edition, Participation, Region
 
 from . import decisions, engine, services
 from .forms_edition import AcceptProposalForm, AssignmentFilterForm, PreviewSchoolForm, WeightsForm, shares
-from .models import Match, MentorProfile
+from .models import PART_LABELS, Match, MentorProfile
 from .permissions import assignment_regions_for, can_run_assignment, can_set_weights
-from .views import PART_LABELS
 
 #: How many companies the weights preview lists per column.
 PREVIEW_LIMIT = 5
