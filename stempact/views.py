@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from baseline import selectors as baseline_selectors
 from baseline.models import Measurement
-from matching.models import Match
+from matching import selectors as matching_selectors
 from partners import selectors
 from partners.models import Company, Edition, Participation, School, User
 from stempact.charts import bar_chart
@@ -74,16 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["company_member"] = {
             "companies": [m.company for m in user.active_memberships if m.company_id],
             # Proposals waiting for the company's side: the member's next step, with a link to accept.
-            "waiting": list(
-                Match.objects.filter(
-                    company_id__in=user.company_ids,
-                    participation__edition=edition,
-                    status=Match.Status.PROPOSED,
-                    company_accepted_at__isnull=True,
-                )
-                .select_related("participation__school", "company")
-                .order_by("participation__school__name")
-            )
+            "waiting": matching_selectors.matches_waiting_for_companies(company_ids=user.company_ids, edition=edition)
             if edition
             else [],
         }
@@ -97,16 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _attach_matches(participations: list[Participation]) -> list[Participation]:
     """Give each participation its `mentor_match`: the active match, else the newest open proposal, else None."""
-    matches = (
-        Match.objects.filter(participation__in=participations, status__in=[Match.Status.ACTIVE, Match.Status.PROPOSED])
-        .select_related("company")
-        .order_by("-created_at", "-pk")
-    )
-    found: dict[int, Match] = {}
-    for match in matches:
-        current = found.get(match.participation_id)
-        if current is None or (match.status == Match.Status.ACTIVE and current.status != Match.Status.ACTIVE):
-            found[match.participation_id] = match
+    found = matching_selectors.mentor_matches(participation_ids=[p.pk for p in participations])
     for participation in participations:
         participation.mentor_match = found.get(participation.pk)  # type: ignore[attr-defined]
     return participations
